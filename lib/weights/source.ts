@@ -1,0 +1,15 @@
+/**
+ * Where a model's weights come from: a safetensors file read by offset, or the synthetic formula.
+ * Names are the hub's without the `transformer.` prefix (`h.0.attn.c_attn.weight`); values are
+ * float32 in row-major order, whatever the file stored.
+ */
+export interface WeightSource {
+  /** Human-readable origin for messages: a file path or `synthetic:gpt2`. */
+  readonly description: string;
+  has(name: string): boolean;
+  shape(name: string): number[];
+  /** Reads one tensor now; each call returns fresh memory the caller may keep or drop. */
+  read(name: string): Float32Array;
+  /** Releases the file handle, if any. */
+  close(): void;
+}
