@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// npm run lab: opens the notebooks in JupyterLab when it is installed, else in the classic Notebook,
+// with the workbook's TypeScript kernel (jupyter/kernels/tslab, found through JUPYTER_PATH).
+// Extra arguments go to Jupyter, e.g. `npm run lab -- --no-browser --port 8890`.
+'use strict';
+const { spawn, spawnSync } = require('child_process');
+const { jupyterEnv, NOTEBOOKS_DIR } = require('./notebook-tools');
+
+const env = jupyterEnv();
+
+/** The first of `jupyter lab`, `jupyter notebook` that runs, with the interpreter it runs under. */
+function findJupyter() {
+  const candidates = [
+    ['jupyter', ['lab']],
+    ['/usr/bin/python3', ['-m', 'jupyterlab']],
+    ['jupyter', ['notebook']],
+    ['/usr/bin/python3', ['-m', 'notebook']],
+  ];
+  for (const [command, args] of candidates) {
+    const probe = spawnSync(command, [...args, '--version'], { env, encoding: 'utf8' });
+    if (!probe.error && probe.status === 0) return { command, args };
+  }
+  return null;
+}
+
+const jupyter = findJupyter();
+if (!jupyter) {
+  console.error(
+    'Neither JupyterLab nor the classic Notebook was found.\n' +
+      'Install JupyterLab with `pip install jupyterlab`, or on Debian/Ubuntu the classic Notebook with\n' +
+      '`sudo apt-get install jupyter-notebook`; then run `npm run lab` again.',
+  );
+  process.exit(2);
+}
+console.log(`Starting ${[jupyter.command, ...jupyter.args].join(' ')} in ${NOTEBOOKS_DIR} (kernel: TypeScript (tslab, workbook))`);
+const child = spawn(jupyter.command, [...jupyter.args, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env,
+  cwd: NOTEBOOKS_DIR,
+});
+child.on('exit', (code) => process.exit(code === null ? 1 : code));
