@@ -1,0 +1,110 @@
+/**
+ * Figures as HTML: plotly.js (from the installed plotly.js-dist-min, so nothing is fetched from the
+ * network) embedded in a <script>, and each figure as a <div> plus the script that draws it. Used
+ * inline in notebooks (show.ts) and for standalone pages written to disk (`writeFigureHtml`).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Figure } from './figure';
+
+let plotlySource: string | undefined;
+
+function readPlotly(): string {
+  if (plotlySource === undefined) {
+    const file = require.resolve('plotly.js-dist-min/plotly.min.js');
+    // An HTML parser ends a <script> at the first `</script`, wherever it sits in the code.
+    plotlySource = fs.readFileSync(file, 'utf8').replace(/<\/(script)/gi, '<\\/$1');
+  }
+  return plotlySource;
+}
+
+/**
+ * plotly.js as one <script> (4.6 MB: put it on a page once). Pages with require.js loaded, such as
+ * Jupyter and nbconvert's HTML export, define a global AMD `define`; a UMD bundle that sees it registers
+ * itself as an anonymous module and never sets `window.Plotly` (and require.js complains of a
+ * mismatched anonymous define). Running the bundle where `define`, `module` and `exports` are
+ * shadowed by undefined parameters leaves it only the browser-global path.
+ */
+export function plotlyScript(): string {
+  return (
+    '<script type="text/javascript">(function (define, module, exports) {\n' +
+    readPlotly() +
+    '\n}).call(window, undefined, undefined, undefined);</script>'
+  );
+}
+
+/** JSON that is safe inside an inline <script>: no `</script>`, `<!--`, or JS line separators. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+let figureCount = 0;
+
+/**
+ * A figure as a <div class="workbook-figure"> and the script that draws it with `Plotly.newPlot`.
+ * plotly.js must already be on the page (see `plotlyScript`); when it is not, the div says so.
+ */
+export function figureHtml(figure: Figure): string {
+  figureCount += 1;
+  const id = `workbook-figure-${process.pid}-${Date.now().toString(36)}-${figureCount}`;
+  const height = typeof figure.layout.height === 'number' ? figure.layout.height : 450;
+  const config = { responsive: true, displaylogo: false };
+  return (
+    `<div id="${id}" class="workbook-figure" style="width: 100%; min-height: ${height}px;"></div>\n` +
+    '<script type="text/javascript">(function () {\n' +
+    `  var div = document.getElementById(${scriptJson(id)});\n` +
+    '  if (!div) return;\n' +
+    '  if (!window.Plotly) {\n' +
+    "    div.textContent = 'plotly.js is not loaded on this page, so this figure cannot draw. " +
+    "Restart the kernel and run the notebook from the top (the first figure embeds plotly.js), " +
+    "or call embedPlotly() from lib/figures/show.';\n" +
+    '    return;\n' +
+    '  }\n' +
+    `  window.Plotly.newPlot(div, ${scriptJson(figure.data)}, ${scriptJson(figure.layout)}, ${scriptJson(config)});\n` +
+    '})();</script>'
+  );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** A complete page: plotly.js once in the head, then `body` (which may hold several figureHtml). */
+export function htmlPage(title: string, body: string): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<title>${escapeHtml(title)}</title>`,
+    '<style>body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; }' +
+      ' pre { background: #f6f6f6; padding: 0.8em; overflow-x: auto; }' +
+      ' table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 2px 6px; }</style>',
+    plotlyScript(),
+    '</head>',
+    '<body>',
+    body,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** Writes `text` to `file` through a temporary name, so a failure never leaves half a file. */
+export function writeFileAtomically(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const temporary = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, file);
+}
+
+/** One figure as a standalone HTML file that opens in any browser without a network. */
+export function writeFigureHtml(file: string, figure: Figure, title = 'Figure'): void {
+  writeFileAtomically(file, htmlPage(title, figureHtml(figure)));
+}
+
+export { escapeHtml };
