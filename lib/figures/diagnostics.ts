@@ -8,7 +8,8 @@
  * diagonal, residuals with no trend against the predictions (r ≈ 0 by construction when the model has
  * an intercept), and residuals roughly symmetric around zero.
  */
-import { COLORS, PlotlyFigure } from './regression';
+import { Figure } from './figure';
+import { COLORS } from './regression';
 
 export interface ResidualHistogram {
   /** Legend label, e.g. 'residuals' or 'high interest'. */
@@ -64,7 +65,7 @@ function layoutKey(panel: number, letter: 'x' | 'y'): string {
   return panel === 1 ? `${letter}axis` : `${letter}axis${panel}`;
 }
 
-export function diagnosticsFigure(input: DiagnosticsInput): PlotlyFigure {
+export function diagnosticsFigure(input: DiagnosticsInput): Figure {
   const { x, y, fitted } = input;
   if (x.length !== y.length || fitted.length !== y.length) {
     throw new Error(

@@ -3,7 +3,8 @@
  * variables, and the z-scores of each variable as a box with its points strewn beside it, with the
  * ±limit lines that decide which rows are outliers.
  */
-import { COLORS, PlotlyFigure } from './regression';
+import { Figure } from './figure';
+import { COLORS } from './regression';
 
 /** Columns by name, each one value per row, e.g. from a danfojs frame's `df[name].values`. */
 export type NamedColumns = Record<string, number[]>;
@@ -25,7 +26,7 @@ function checkColumns(what: string, columns: NamedColumns): string[] {
 }
 
 /** Every pair of variables against each other (Plotly's splom), lower triangle only. */
-export function scatterMatrix(columns: NamedColumns, title = 'Scatter matrix'): PlotlyFigure {
+export function scatterMatrix(columns: NamedColumns, title = 'Scatter matrix'): Figure {
   const names = checkColumns('scatterMatrix', columns);
   const axisStyle = { showline: false, zeroline: false, gridcolor: '#eee', ticklen: 3 };
   const layout: Record<string, unknown> = {
@@ -59,7 +60,7 @@ export function scatterMatrix(columns: NamedColumns, title = 'Scatter matrix'): 
  * One box per variable with every z-score drawn as a jittered point beside it, and dashed lines at
  * ±limit: points beyond them are the rows the screen removes.
  */
-export function zScoreBoxStrip(z: NamedColumns, limit = 3, title?: string): PlotlyFigure {
+export function zScoreBoxStrip(z: NamedColumns, limit = 3, title?: string): Figure {
   const names = checkColumns('zScoreBoxStrip', z);
   const palette = [COLORS.groupA, COLORS.groupB, COLORS.intercept, COLORS.fitted, COLORS.residual];
   const line = (value: number) => ({

@@ -6,11 +6,7 @@
  * Builders only arrange numbers computed elsewhere (lib/stats); they hold no statistics of their own.
  */
 
-/** A Plotly figure: what plotly.js' `newPlot(div, data, layout)` takes. */
-export interface PlotlyFigure {
-  data: Array<Record<string, unknown>>;
-  layout: Record<string, unknown>;
-}
+import { Figure } from './figure';
 
 export const COLORS = {
   observed: '#1f77b4',
@@ -48,7 +44,7 @@ function axes(names: AxisNames, fallbackTitle: string): Record<string, unknown> 
 }
 
 /** The observations alone. */
-export function scatterFigure(x: number[], y: number[], names: AxisNames = {}): PlotlyFigure {
+export function scatterFigure(x: number[], y: number[], names: AxisNames = {}): Figure {
   sameLength('scatterFigure', x, y);
   return {
     data: [
@@ -77,7 +73,7 @@ export interface RegressionPictureInput extends AxisNames {
  * intercept sits on it), the intercept marked, each residual as a dashed segment from the observation
  * to its prediction, and the predictions themselves.
  */
-export function regressionPicture(input: RegressionPictureInput): PlotlyFigure {
+export function regressionPicture(input: RegressionPictureInput): Figure {
   const { x, y, intercept, slope } = input;
   sameLength('regressionPicture', x, y);
   const predicted = x.map((xi) => intercept + slope * xi);
@@ -155,7 +151,7 @@ export interface SizedByAgeInput extends AxisNames {
 }
 
 /** Each point sized and coloured by age, with a colour bar: the second regressor made visible. */
-export function scatterSizedByAge(input: SizedByAgeInput): PlotlyFigure {
+export function scatterSizedByAge(input: SizedByAgeInput): Figure {
   const { x, y, age } = input;
   sameLength('scatterSizedByAge', x, y);
   sameLength('scatterSizedByAge (age)', x, age);
@@ -194,7 +190,7 @@ export interface GroupedScatterInput extends AxisNames {
 }
 
 /** One colour per group, e.g. the median split by age. */
-export function groupedScatter(input: GroupedScatterInput): PlotlyFigure {
+export function groupedScatter(input: GroupedScatterInput): Figure {
   const { x, y, group } = input;
   sameLength('groupedScatter', x, y);
   if (group.length !== x.length) {
@@ -223,7 +219,7 @@ export interface FitBySampleSizeInput {
 }
 
 /** R² and adjusted R² against the sample size, on a log axis: the gap closes as N grows. */
-export function rSquaredBySampleSize(input: FitBySampleSizeInput): PlotlyFigure {
+export function rSquaredBySampleSize(input: FitBySampleSizeInput): Figure {
   const { n, rSquared, rSquaredAdj } = input;
   sameLength('rSquaredBySampleSize', n, rSquared);
   sameLength('rSquaredBySampleSize (adjusted)', n, rSquaredAdj);
