@@ -1,0 +1,75 @@
+/**
+ * Synthetic GPT-2 weights: every tensor is a pure function of its hub name, as
+ * ../shared/fixtures/README.md defines them, so a model of any size can be rebuilt without a file
+ * and `synthetic:tiny` equals tiny-gpt2.safetensors bit for bit.
+ */
+import { GPT2Config, expectedWeights } from '../model/config';
+import { WeightSource } from './source';
+
+/** FNV-1a, 32-bit, of the UTF-8 bytes of `text`. */
+export function fnv1a32(text: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** Fills `out` with the uniform stream in [-1, 1): mulberry32 from `seed`, element k = 1, 2, ... */
+export function fillUniform(seed: number, out: Float32Array): Float32Array {
+  let s = seed >>> 0;
+  for (let k = 0; k < out.length; k++) {
+    s = (s + 0x6d2b79f5) >>> 0; // (seed + k·0x6D2B79F5) mod 2^32, counting k from 1
+    let z = Math.imul(s ^ (s >>> 15), s | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    z = (z ^ (z >>> 14)) >>> 0;
+    out[k] = ((z >>> 8) / 16777216) * 2 - 1; // exact in float32: 24 significant bits
+  }
+  return out;
+}
+
+/** The synthetic value of hub tensor `name` with `shape` (Conv1D weights are [in, out]). */
+export function syntheticTensor(name: string, shape: number[]): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const u = fillUniform(fnv1a32(name), new Float32Array(size));
+  const isLayerNorm = /(^|\.)ln_(1|2|f)\.weight$/.test(name);
+  // Each constant is rounded to float32 first, each product is rounded to float32 (the fixture's rule).
+  if (isLayerNorm) {
+    for (let i = 0; i < size; i++) u[i] = Math.fround(1 + 0.25 * u[i]);
+  } else if (name.endsWith('.bias')) {
+    const scale = Math.fround(0.1);
+    for (let i = 0; i < size; i++) u[i] = Math.fround(scale * u[i]);
+  } else if (name !== 'wte.weight' && name !== 'wpe.weight') {
+    const scale = Math.fround(Math.sqrt(3 / shape[0]));
+    for (let i = 0; i < size; i++) u[i] = Math.fround(u[i] * scale);
+  }
+  return u;
+}
+
+/** A WeightSource that computes each tensor from its name when it is read. */
+export class SyntheticWeights implements WeightSource {
+  readonly description: string;
+  private readonly shapes: Map<string, number[]>;
+
+  constructor(config: GPT2Config, sizeName = 'custom') {
+    this.description = `synthetic:${sizeName}`;
+    this.shapes = new Map(expectedWeights(config).map((w) => [w.name, w.shape]));
+  }
+
+  has(name: string): boolean {
+    return this.shapes.has(name);
+  }
+
+  shape(name: string): number[] {
+    const shape = this.shapes.get(name);
+    if (!shape) throw new Error(`${this.description} has no tensor named "${name}"`);
+    return [...shape];
+  }
+
+  read(name: string): Float32Array {
+    return syntheticTensor(name, this.shape(name));
+  }
+
+  close(): void {}
+}
