@@ -1,0 +1,126 @@
+/**
+ * Runs every notebook headlessly (`npm run notebooks`, on synthetic weights unless GPT2_MODEL says
+ * otherwise), then opens each executed notebook's HTML export in headless Chromium and checks that
+ * every figure drew: plotly.js loaded (once) despite require.js on the page, and each figure's div
+ * holds Plotly's SVG with drawn traces. Saves a PNG of each figure under out/screenshots/.
+ *
+ * Needs /usr/bin/python3 with nbclient + nbconvert, and Chromium: required when CI is set, skipped
+ * with the reason otherwise. WORKBOOK_REUSE_NOTEBOOKS=1 checks the existing out/notebooks/ instead of
+ * running the notebooks again.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser, CHROMIUM } from './helpers/chromium';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'out', 'notebooks');
+const SHOTS = path.join(ROOT, 'out', 'screenshots');
+const PYTHON = process.env.NOTEBOOK_PYTHON || '/usr/bin/python3';
+
+function missingTools(): string[] {
+  const missing: string[] = [];
+  if (!fs.existsSync(CHROMIUM)) missing.push(`Chromium (${CHROMIUM}; apt-get install chromium)`);
+  const probe = spawnSync(PYTHON, ['-c', 'import nbclient, nbconvert'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    missing.push(`${PYTHON} with nbclient and nbconvert (apt-get install python3-nbclient jupyter-nbconvert)`);
+  }
+  return missing;
+}
+
+const notebooks = fs
+  .readdirSync(path.join(ROOT, 'notebooks'))
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort()
+  .map((f) => f.replace(/\.ipynb$/, ''));
+const missing = missingTools();
+const required = Boolean(process.env.CI);
+
+describe('executed notebooks in a browser', () => {
+  if (missing.length > 0 && !required) {
+    it.skip(`skipped: missing ${missing.join('; ')} (required when CI is set)`, () => undefined);
+    return;
+  }
+
+  let browser: Browser;
+  let run: { status: number | null; output: string } = { status: 0, output: '' };
+
+  beforeAll(async () => {
+    if (missing.length > 0) return; // the first test reports it
+    if (!process.env.WORKBOOK_REUSE_NOTEBOOKS) {
+      const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-notebooks.js')], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GPT2_MODEL: process.env.GPT2_MODEL ?? 'synthetic:gpt2',
+          GPT2_XL_MODEL: process.env.GPT2_XL_MODEL ?? 'synthetic:tiny',
+        },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      run = { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+      console.log(run.output);
+    }
+    browser = await Browser.launch();
+  }, 1_800_000);
+
+  afterAll(async () => {
+    if (browser) await browser.close();
+  });
+
+  it('has Chromium and Jupyter (CI installs them)', () => {
+    expect(missing, 'CI is set, so these are required').toEqual([]);
+  });
+
+  it('runs every notebook without an error or stderr output', () => {
+    expect(notebooks.length, 'notebooks/ holds the series').toBeGreaterThan(0);
+    expect(run.status, run.output.slice(-6000)).toBe(0);
+  });
+
+  for (const name of notebooks) {
+    it(`${name}: every figure draws, plotly.js embedded once`, async () => {
+      const htmlFile = path.join(OUT, `${name}.html`);
+      expect(fs.existsSync(htmlFile), `${htmlFile} was written`).toBe(true);
+      const html = fs.readFileSync(htmlFile, 'utf8');
+      const embedded = html.split('* plotly.js v').length - 1;
+      const figureDivs = html.split('class="workbook-figure"').length - 1;
+      expect(embedded, 'plotly.js copies in the page').toBe(figureDivs > 0 ? 1 : 0);
+
+      const page = await browser.open(pathToFileURL(htmlFile).href);
+      const expression = `(() => {
+        const divs = [...document.querySelectorAll('div.workbook-figure')];
+        return divs.map((d) => ({
+          svg: d.querySelectorAll('svg.main-svg').length,
+          traces: d.querySelectorAll('g.trace').length,
+          text: d.textContent.slice(0, 200),
+          box: (() => { const r = d.getBoundingClientRect(); return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height }; })(),
+        }));
+      })()`;
+      type FigureState = { svg: number; traces: number; text: string; box: { x: number; y: number; width: number; height: number } };
+      await page.waitUntil(
+        `[...document.querySelectorAll('div.workbook-figure')].every((d) => d.querySelector('svg.main-svg g.trace'))`,
+        30_000,
+      );
+      const figures = await page.evaluate<FigureState[]>(expression);
+      expect(figures.length, 'figure divs in the page').toBe(figureDivs);
+      const plotlyLoaded = await page.evaluate<boolean>('typeof window.Plotly === "object" || typeof window.Plotly === "function"');
+      if (figureDivs > 0) expect(plotlyLoaded, `window.Plotly; page errors: ${browser.exceptions.join(' | ')}`).toBe(true);
+
+      fs.rmSync(path.join(SHOTS, name), { recursive: true, force: true });
+      for (const [i, figure] of figures.entries()) {
+        expect(figure.svg, `figure ${i + 1} of ${name} has Plotly's SVG (${figure.text})`).toBeGreaterThan(0);
+        expect(figure.traces, `figure ${i + 1} of ${name} drew traces`).toBeGreaterThan(0);
+        await page.screenshot(path.join(SHOTS, name, `figure-${i + 1}.png`), {
+          x: Math.max(0, figure.box.x - 8),
+          y: Math.max(0, figure.box.y - 8),
+          width: Math.ceil(figure.box.width + 16),
+          height: Math.ceil(figure.box.height + 16),
+        });
+      }
+      // The top of the page, to see the notebook around the figures.
+      await page.screenshot(path.join(SHOTS, name, 'page-top.png'), { x: 0, y: 0, width: 1280, height: 1600 });
+    });
+  }
+});
