@@ -1,0 +1,542 @@
+/**
+ * Downloads one file over HTTP(S): follows redirects, resumes from `<dest>.part` with an HTTP Range
+ * request after a dropped connection (in this call or a later one), checks a sha256 over every byte
+ * (the resumed ones included), shows a progress bar on a terminal, and puts nothing under `dest`
+ * until the file is complete and verified. Errors are one line that says what to do.
+ *
+ * Written on node:http rather than fetch because resuming needs control over Range, redirects and
+ * which headers follow them (credentials must not reach a CDN on another origin).
+ */
+import { createHash, Hash } from 'node:crypto';
+import { createReadStream, promises as fsp } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SingleBar } from 'cli-progress';
+
+export type DownloadErrorKind =
+  | 'offline' // DNS failure, refused or unreachable: the server cannot be reached at all
+  | 'not-found' // HTTP 404
+  | 'unauthorized' // HTTP 401 / 403
+  | 'http' // any other unexpected HTTP status
+  | 'interrupted' // the connection dropped or stalled; the .part file stays for a resume
+  | 'disk-full' // ENOSPC / EDQUOT, or not enough free space for the rest of the file
+  | 'filesystem' // cannot create or write the files
+  | 'checksum' // sha256 mismatch; the .part file was deleted
+  | 'size' // the server's size differs from the expected one
+  | 'invalid'; // bad arguments
+
+export class DownloadError extends Error {
+  constructor(
+    readonly kind: DownloadErrorKind,
+    message: string,
+    readonly url?: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'DownloadError';
+  }
+}
+
+/** Extra advice appended to an error of a kind, e.g. `{ unauthorized: 'set HF_TOKEN to ...' }`. */
+export type DownloadHints = Partial<Record<DownloadErrorKind, string>>;
+
+export interface DownloadOptions {
+  /** Expected sha256 (64 hex digits). A mismatch deletes the partial file. */
+  sha256?: string;
+  /** Expected size in bytes: checked against the server and the result, and against free disk space. */
+  expectedSize?: number;
+  /** Request headers (e.g. `authorization`); dropped when a redirect leads to another origin. */
+  headers?: Record<string, string>;
+  /** Name shown in progress and messages; the file name of `dest` by default. */
+  label?: string;
+  /** Where progress goes: a bar on a TTY, a few plain lines otherwise; `null` for silence. Default stderr. */
+  output?: NodeJS.WritableStream | null;
+  /** How many times a dropped connection is resumed within this call (default 5). */
+  retries?: number;
+  /** Replace `dest` even if it exists (default: an existing `dest` is returned untouched, no request). */
+  overwrite?: boolean;
+  hints?: DownloadHints;
+  maxRedirects?: number; // default 10
+  /** A connection silent this long counts as dropped (default 60 s). */
+  idleTimeoutMs?: number;
+}
+
+export interface DownloadResult {
+  path: string;
+  /** Size of the file at `path`. */
+  bytes: number;
+  /** sha256 of the file (hex); undefined when the existing file was kept without reading it. */
+  sha256?: string;
+  /** True when the expected sha256 was given and matched. */
+  verified: boolean;
+  /** Bytes received over the network in this call. */
+  downloadedBytes: number;
+  /** Bytes already in the .part file when this call started. */
+  resumedFrom: number;
+  /** True when `dest` already existed and nothing was requested. */
+  skipped: boolean;
+}
+
+/** Downloads `url` to `dest` (see the file comment). Resolves once `dest` is complete and verified. */
+export async function download(url: string, dest: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+  const target = path.resolve(dest);
+  const part = target + '.part';
+  const label = options.label ?? path.basename(target);
+  const expectedSha = checkSha256(options.sha256);
+  const hints = options.hints ?? {};
+  parseUrl(url);
+
+  const existing = await sizeOf(target);
+  if (existing !== undefined && !options.overwrite) {
+    if (options.expectedSize === undefined || existing === options.expectedSize) {
+      return { path: target, bytes: existing, verified: false, downloadedBytes: 0, resumedFrom: 0, skipped: true };
+    }
+    // A file of the wrong size that we did not put there: fetch a fresh copy and rename over it.
+  }
+  await fsp.mkdir(path.dirname(target), { recursive: true }).catch((e) => {
+    throw fileError(e, path.dirname(target), hints);
+  });
+
+  const progress = new Progress(options.output === undefined ? process.stderr : options.output, label);
+  const state = await resumeState(part, options.expectedSize);
+  const resumedFrom = state.bytes;
+  await checkFreeSpace(path.dirname(target), options.expectedSize, state.bytes, label, hints);
+
+  const retries = options.retries ?? 5;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await transfer(url, part, state, options, progress);
+        break;
+      } catch (e) {
+        const err = toDownloadError(e, url, part, hints);
+        if (err.kind !== 'interrupted') throw err;
+        if (attempt >= retries) {
+          const kept = state.bytes > 0 ? `; ${formatBytes(state.bytes)} kept in ${part}: run again to resume` : '';
+          throw new DownloadError('interrupted', `${label}: ${err.message}${kept}`, url, err.status);
+        }
+        progress.note(`${label}: ${err.message}; resuming at ${formatBytes(state.bytes)} (retry ${attempt + 1} of ${retries})`);
+        await sleep(Math.min(500 * 2 ** attempt, 8000));
+      }
+    }
+  } finally {
+    progress.stop();
+  }
+
+  const sha256 = state.hash.digest('hex');
+  if (options.expectedSize !== undefined && state.bytes !== options.expectedSize) {
+    await fsp.rm(part, { force: true });
+    throw new DownloadError('size', `${label}: got ${state.bytes} bytes, expected ${options.expectedSize}; deleted the partial file ${part}: run again to download it afresh`, url);
+  }
+  if (expectedSha !== undefined && sha256 !== expectedSha) {
+    await fsp.rm(part, { force: true });
+    throw new DownloadError(
+      'checksum',
+      `${label}: checksum mismatch (sha256 ${sha256}, expected ${expectedSha}); deleted the partial file ${part}: run again to download it afresh`,
+      url,
+    );
+  }
+  await flushToDisk(part);
+  await fsp.rename(part, target).catch((e) => {
+    throw fileError(e, target, hints);
+  });
+  progress.done(state.bytes, state.received, expectedSha !== undefined);
+  return { path: target, bytes: state.bytes, sha256, verified: expectedSha !== undefined, downloadedBytes: state.received, resumedFrom, skipped: false };
+}
+
+export interface ProbeResult {
+  status: number;
+  /** The URL that gave this response (after same-origin redirects). */
+  url: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/**
+ * A HEAD request that follows same-origin redirects only, so the headers of the response that
+ * redirects to another origin (a CDN) are returned; HuggingFace puts a file's sha256 and size there.
+ * Errors (offline, 401/403, 404) are the same DownloadErrors as `download`'s.
+ */
+export async function probe(url: string, options: Pick<DownloadOptions, 'headers' | 'hints' | 'maxRedirects' | 'idleTimeoutMs'> = {}): Promise<ProbeResult> {
+  const hints = options.hints ?? {};
+  let current = parseUrl(url);
+  for (let hop = 0; ; hop++) {
+    let res: http.IncomingMessage;
+    try {
+      res = await request('HEAD', current, { ...options.headers, 'accept-encoding': 'identity' }, options.idleTimeoutMs);
+    } catch (e) {
+      throw toDownloadError(e, current.href, undefined, hints);
+    }
+    res.resume();
+    const status = res.statusCode ?? 0;
+    const location = res.headers.location;
+    if (isRedirect(status) && location) {
+      const next = new URL(location, current);
+      if (next.origin !== current.origin) return { status, url: current.href, headers: res.headers };
+      if (hop >= (options.maxRedirects ?? 10)) throw new DownloadError('http', `too many redirects from ${url}`, url, status);
+      current = next;
+      continue;
+    }
+    if (status >= 400) throw statusError(status, current.href, hints);
+    return { status, url: current.href, headers: res.headers };
+  }
+}
+
+/** A Node error or HTTP failure as a one-line DownloadError (exported for tests of the wording). */
+export function toDownloadError(e: unknown, url: string, file?: string, hints: DownloadHints = {}): DownloadError {
+  if (e instanceof DownloadError) return e;
+  const err = e as NodeJS.ErrnoException;
+  const code = err?.code ?? '';
+  const host = safeHost(url);
+  const detail = oneLine(err?.message ?? String(e));
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return withHint('offline', `no network: cannot resolve ${host} (${detail})`, url, hints);
+  }
+  if (['ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN'].includes(code)) {
+    return withHint('offline', `no network: cannot connect to ${host} (${code})`, url, hints);
+  }
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return withHint('disk-full', `disk full while writing ${file ?? 'the download'}: free some space and run again to resume`, url, hints);
+  }
+  if (['EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOTDIR'].includes(code)) return fileError(err, file ?? '', hints);
+  if (['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE'].includes(code) || detail === 'aborted' || /socket hang up/.test(detail)) {
+    return withHint('interrupted', `connection to ${host} lost (${code || detail})`, url, hints);
+  }
+  if (code.startsWith('ERR_TLS') || /certificate|SSL|TLS/i.test(detail)) {
+    return withHint('offline', `TLS error talking to ${host}: ${detail}`, url, hints);
+  }
+  return new DownloadError('http', `download of ${url} failed: ${detail}`, url);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface ResumeState {
+  bytes: number; // bytes in the .part file, all of them hashed
+  hash: Hash;
+  received: number; // bytes that came over the network in this call
+}
+
+/** Hashes what a previous run left in the .part file so the checksum covers the resumed bytes. */
+async function resumeState(part: string, expectedSize: number | undefined): Promise<ResumeState> {
+  const size = await sizeOf(part);
+  if (size === undefined || size === 0) return { bytes: 0, hash: createHash('sha256'), received: 0 };
+  if (expectedSize !== undefined && size > expectedSize) {
+    await fsp.rm(part, { force: true }); // longer than the file can be: not a prefix of it
+    return { bytes: 0, hash: createHash('sha256'), received: 0 };
+  }
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(part) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { bytes, hash, received: 0 };
+}
+
+async function restart(part: string, state: ResumeState): Promise<void> {
+  await fsp.truncate(part, 0).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
+  state.bytes = 0;
+  state.hash = createHash('sha256');
+}
+
+/** One GET: appends the body to `part` from `state.bytes` on; throws on a drop (state stays exact). */
+async function transfer(url: string, part: string, state: ResumeState, options: DownloadOptions, progress: Progress): Promise<void> {
+  const headers: Record<string, string> = { ...options.headers, 'accept-encoding': 'identity' };
+  if (state.bytes > 0) headers.range = `bytes=${state.bytes}-`;
+  const res = await get(url, headers, options);
+  const status = res.statusCode ?? 0;
+  let total: number | undefined;
+
+  if (status === 416 && state.bytes > 0) {
+    // Range beyond the end: either the .part file is already whole, or it is from another file.
+    res.resume();
+    const whole = /\/(\d+)$/.exec(String(res.headers['content-range'] ?? ''));
+    if (whole && Number(whole[1]) === state.bytes) return;
+    await restart(part, state);
+    return transfer(url, part, state, options, progress);
+  } else if (status === 206) {
+    const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(res.headers['content-range'] ?? ''));
+    if (!range || Number(range[1]) !== state.bytes) {
+      res.destroy();
+      await restart(part, state);
+      return transfer(url, part, state, options, progress);
+    }
+    total = range[3] === '*' ? undefined : Number(range[3]);
+  } else if (status === 200) {
+    if (state.bytes > 0) await restart(part, state); // the server ignored Range: start over
+    const length = res.headers['content-length'];
+    total = length === undefined ? undefined : Number(length);
+  } else {
+    res.resume();
+    throw statusError(status, url, options.hints ?? {});
+  }
+
+  if (total !== undefined && options.expectedSize !== undefined && total !== options.expectedSize) {
+    res.destroy();
+    throw new DownloadError('size', `${options.label ?? path.basename(part, '.part')}: the server has ${total} bytes, expected ${options.expectedSize}`, url);
+  }
+  progress.start(total, state.bytes, safeHost(url));
+  const file = await fsp.open(part, 'a');
+  try {
+    await pipeline(res, appendingWriter(file, state, progress));
+  } finally {
+    await file.close();
+  }
+  if (total !== undefined && state.bytes < total) {
+    throw new DownloadError('interrupted', `connection to ${safeHost(url)} closed at ${state.bytes} of ${total} bytes`, url);
+  }
+}
+
+/** Writes each chunk, then hashes and counts it, so the hash always matches the bytes on disk. */
+function appendingWriter(file: fsp.FileHandle, state: ResumeState, progress: Progress): Writable {
+  return new Writable({
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _encoding, callback) {
+      writeAll(file, chunk).then(() => {
+        state.hash.update(chunk);
+        state.bytes += chunk.length;
+        state.received += chunk.length;
+        progress.update(state.bytes);
+        callback();
+      }, callback);
+    },
+  });
+}
+
+async function writeAll(file: fsp.FileHandle, chunk: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.length) {
+    const { bytesWritten } = await file.write(chunk, offset, chunk.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+/** GET following redirects; authorization and cookies stay behind when the origin changes. */
+async function get(url: string, headers: Record<string, string>, options: DownloadOptions): Promise<http.IncomingMessage> {
+  let current = parseUrl(url);
+  let sent = { ...headers };
+  for (let hop = 0; ; hop++) {
+    const res = await request('GET', current, sent, options.idleTimeoutMs);
+    const status = res.statusCode ?? 0;
+    const location = res.headers.location;
+    if (!isRedirect(status) || !location) return res;
+    res.resume();
+    if (hop >= (options.maxRedirects ?? 10)) throw new DownloadError('http', `too many redirects from ${url}`, url, status);
+    const next = new URL(location, current);
+    if (next.origin !== current.origin) {
+      sent = Object.fromEntries(Object.entries(sent).filter(([k]) => !['authorization', 'cookie'].includes(k.toLowerCase())));
+    }
+    current = next;
+  }
+}
+
+function request(method: string, url: URL, headers: Record<string, string>, idleTimeoutMs = 60_000): Promise<http.IncomingMessage> {
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = client.request(url, { method, headers: { 'user-agent': 'gpt2-least-squares-workbook', ...headers } }, resolve);
+    req.on('error', reject);
+    // The idle timer stays on the socket while the body streams, so a stalled transfer ends too.
+    req.setTimeout(idleTimeoutMs, () => {
+      req.destroy(Object.assign(new Error(`no data for ${Math.round(idleTimeoutMs / 1000)} s`), { code: 'ETIMEDOUT' }));
+    });
+    req.end();
+  });
+}
+
+function statusError(status: number, url: string, hints: DownloadHints): DownloadError {
+  const what = `HTTP ${status} ${http.STATUS_CODES[status] ?? ''}`.trim();
+  if (status === 404) return withHint('not-found', `${what}: ${url} does not exist`, url, hints, status);
+  if (status === 401 || status === 403) {
+    return withHint('unauthorized', `${what} for ${url}: the server refused access`, url, hints, status);
+  }
+  // 5xx and 429 are usually passing: count them as a drop so the download retries and resumes.
+  const kind = status >= 500 || status === 429 ? 'interrupted' : 'http';
+  return withHint(kind, `${what} from ${safeHost(url)} for ${url}`, url, hints, status);
+}
+
+function withHint(kind: DownloadErrorKind, message: string, url: string, hints: DownloadHints, status?: number): DownloadError {
+  const hint = hints[kind];
+  return new DownloadError(kind, hint ? `${message}: ${hint}` : message, url, status);
+}
+
+function fileError(e: NodeJS.ErrnoException, file: string, hints: DownloadHints): DownloadError {
+  if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return toDownloadError(e, '', file, hints);
+  return withHint('filesystem', `cannot write ${file} (${e.code ?? oneLine(e.message)})`, '', hints);
+}
+
+async function checkFreeSpace(dir: string, expectedSize: number | undefined, have: number, label: string, hints: DownloadHints): Promise<void> {
+  if (expectedSize === undefined) return;
+  const stats = await fsp.statfs(dir).catch(() => undefined);
+  if (!stats) return;
+  const free = stats.bavail * stats.bsize;
+  const need = expectedSize - have;
+  if (need > free) {
+    throw withHint('disk-full', `not enough disk space for ${label}: needs ${formatBytes(need)} more in ${dir}, ${formatBytes(free)} free`, '', hints);
+  }
+}
+
+async function flushToDisk(file: string): Promise<void> {
+  const handle = await fsp.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function checkSha256(sha: string | undefined): string | undefined {
+  if (sha === undefined) return undefined;
+  if (!/^[0-9a-f]{64}$/i.test(sha)) throw new DownloadError('invalid', `sha256 must be 64 hex digits, got ${JSON.stringify(sha)}`);
+  return sha.toLowerCase();
+}
+
+function parseUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new DownloadError('invalid', `not a URL: ${JSON.stringify(url)}`, url);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new DownloadError('invalid', `only http and https URLs can be downloaded, got ${JSON.stringify(url)}`, url);
+  }
+  return parsed;
+}
+
+const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status);
+
+async function sizeOf(file: string): Promise<number | undefined> {
+  try {
+    return (await fsp.stat(file)).size;
+  } catch {
+    return undefined;
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** 548105171 → "548.1 MB" (decimal units, as the hub shows sizes). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = n / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/**
+ * Progress: cli-progress's bar on a terminal; on anything else one line when a transfer starts and
+ * one when the file is done, so logs stay short. Rate and ETA come from the last few seconds.
+ */
+class Progress {
+  private bar: SingleBar | undefined;
+  private total: number | undefined;
+  private samples: Array<[number, number]> = []; // [time ms, bytes]
+  private lastDraw = 0;
+  private latest = 0;
+  private readonly startTime = Date.now();
+  private readonly tty: boolean;
+
+  constructor(
+    private readonly output: NodeJS.WritableStream | null,
+    private readonly label: string,
+  ) {
+    this.tty = (output as { isTTY?: boolean } | null)?.isTTY === true;
+  }
+
+  start(total: number | undefined, done: number, host: string): void {
+    if (!this.output) return;
+    this.total = total;
+    this.latest = done;
+    this.samples = [[Date.now(), done]];
+    if (!this.tty) {
+      const size = total === undefined ? 'unknown size' : formatBytes(total);
+      const from = done > 0 ? `resuming at ${formatBytes(done)} of ${size}` : size;
+      this.output.write(`${this.label}: downloading ${from} from ${host}\n`);
+      return;
+    }
+    if (!this.bar) {
+      const format = total === undefined ? '{label} {done} | {rate}' : '{label} [{bar}] {percentage}% | {done}/{size} | {rate} | ETA {remaining}';
+      this.bar = new SingleBar({ format, stream: this.output, barsize: 30, hideCursor: true, fps: 10 });
+      this.bar.start(total ?? 1, done, this.payload(done));
+    } else {
+      this.bar.setTotal(total ?? 1);
+      this.bar.update(done, this.payload(done));
+    }
+  }
+
+  update(done: number): void {
+    this.latest = done;
+    if (!this.bar) return;
+    const now = Date.now();
+    if (now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    this.samples.push([now, done]);
+    while (this.samples.length > 2 && now - this.samples[0][0] > 5000) this.samples.shift();
+    this.bar.update(done, this.payload(done));
+  }
+
+  note(line: string): void {
+    if (!this.output) return;
+    if (this.bar) {
+      this.bar.stop();
+      this.bar = undefined;
+    }
+    this.output.write(line + '\n');
+  }
+
+  done(bytes: number, received: number, verified: boolean): void {
+    this.stop();
+    if (!this.output || this.tty) return;
+    const seconds = (Date.now() - this.startTime) / 1000;
+    const rate = seconds > 0 ? ` (${formatBytes(received / seconds)}/s)` : '';
+    this.output.write(`${this.label}: ${formatBytes(bytes)} done in ${seconds.toFixed(1)} s${rate}${verified ? ', sha256 verified' : ''}\n`);
+  }
+
+  stop(): void {
+    if (this.bar) {
+      this.bar.update(this.latest, this.payload(this.latest)); // updates are throttled: draw the last one
+      this.bar.stop();
+      this.bar = undefined;
+    }
+  }
+
+  private payload(done: number) {
+    const [t0, b0] = this.samples[0];
+    const seconds = (Date.now() - t0) / 1000;
+    const rate = seconds > 0.2 ? (done - b0) / seconds : 0;
+    const remaining = this.total !== undefined && rate > 0 ? (this.total - done) / rate : Infinity;
+    return {
+      label: this.label,
+      done: formatBytes(done),
+      size: this.total === undefined ? '?' : formatBytes(this.total),
+      rate: rate > 0 ? `${formatBytes(rate)}/s` : '-- /s',
+      remaining: formatDuration(remaining),
+    };
+  }
+}
