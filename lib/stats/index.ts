@@ -1,0 +1,6 @@
+/** Statistics for the workbook: least squares with statsmodels' results, formulas, histograms, distributions, seeded random numbers. */
+export { ols, addConstant, OLSResults } from './ols';
+export type { OLSOptions, CovType } from './ols';
+export type { SummaryTables, Pairs } from './summary';
+export { pyFormat, pyRepr } from './pyformat';
+export * from './distributions';
