@@ -1,0 +1,197 @@
+// lib/weights/hub.ts and `npm run weights` against a HuggingFace-like hub on loopback
+// (test/download-hub-server.ts). No request leaves 127.0.0.1.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DownloadError } from '../lib/download';
+import { downloadWeights, hubFileUrl, sha256FromEtag, weightsFolder } from '../lib/weights/hub';
+import { captureOutput, closedPort, CONFIG_BYTES, FakeHub, MODEL_BYTES, MODEL_SHA256, startFakeHub } from './download-hub-server';
+
+const ROOT = path.resolve(__dirname, '..');
+const run = promisify(execFile);
+
+let hub: FakeHub;
+let tmp: string;
+const savedEnv = { HF_ENDPOINT: process.env.HF_ENDPOINT, HF_TOKEN: process.env.HF_TOKEN };
+
+beforeAll(async () => {
+  hub = await startFakeHub();
+});
+afterAll(async () => {
+  await hub.close();
+});
+beforeEach(() => {
+  hub.reset();
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'weights-test-'));
+  delete process.env.HF_ENDPOINT;
+  delete process.env.HF_TOKEN;
+});
+afterEach(() => {
+  rmSync(tmp, { recursive: true, force: true });
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+async function failure(promise: Promise<unknown>): Promise<DownloadError> {
+  const e = await promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(DownloadError);
+  expect((e as Error).message).not.toContain('\n');
+  return e as DownloadError;
+}
+
+const requests = () => hub.log.map((l) => `${l.server} ${l.method} ${l.path}`);
+
+describe('downloadWeights', () => {
+  it('fetches config.json and model.safetensors into <dir>/gpt2/, the model checked against X-Linked-Etag', async () => {
+    const d = await downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, output: null });
+    const folder = path.join(tmp, 'gpt2');
+    expect(d.folder).toBe(folder);
+    expect(readdirSync(folder).sort()).toEqual(['config.json', 'model.safetensors']);
+    expect(readFileSync(path.join(folder, 'config.json')).equals(CONFIG_BYTES)).toBe(true);
+    expect(readFileSync(path.join(folder, 'model.safetensors')).equals(MODEL_BYTES)).toBe(true);
+    expect(d.files).toEqual([
+      { file: 'config.json', path: path.join(folder, 'config.json'), bytes: CONFIG_BYTES.length, status: 'downloaded', sha256: undefined },
+      { file: 'model.safetensors', path: path.join(folder, 'model.safetensors'), bytes: MODEL_BYTES.length, status: 'downloaded', sha256: MODEL_SHA256 },
+    ]);
+    const base = '/openai-community/gpt2/resolve/main';
+    expect(requests()).toEqual([
+      `hub HEAD ${base}/config.json`,
+      `hub GET ${base}/config.json`,
+      `hub HEAD ${base}/model.safetensors`, // stops at the redirect: the sha256 is on this response
+      `hub GET ${base}/model.safetensors`,
+      `cdn GET /repos/${MODEL_SHA256}?signed=1`,
+    ]);
+  });
+
+  it('downloads nothing on a second run when the files are present', async () => {
+    await downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, output: null });
+    hub.reset();
+    const out = captureOutput(false);
+    const again = await downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, output: out });
+    expect(again.files.map((f) => f.status)).toEqual(['present', 'present']);
+    expect(again.files[1].bytes).toBe(MODEL_BYTES.length);
+    expect(hub.log).toEqual([]); // not even a HEAD
+    expect(out.text()).toBe('');
+  });
+
+  it('honours HF_ENDPOINT (a trailing slash too) and defaults to huggingface.co', async () => {
+    process.env.HF_ENDPOINT = hub.endpoint + '/';
+    await downloadWeights('gpt2-medium', { dir: tmp, output: null });
+    expect(hub.log[0].path).toBe('/openai-community/gpt2-medium/resolve/main/config.json');
+    expect(existsSync(path.join(tmp, 'gpt2-medium', 'model.safetensors'))).toBe(true);
+    expect(hubFileUrl('gpt2-xl', 'model.safetensors')).toBe('https://huggingface.co/openai-community/gpt2-xl/resolve/main/model.safetensors');
+  });
+
+  it('sends HF_TOKEN to the hub as a bearer token and never to the CDN', async () => {
+    hub.faults.token = 'hf_test_token';
+    process.env.HF_TOKEN = 'hf_test_token';
+    await downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, output: null });
+    const hubAuth = hub.log.filter((l) => l.server === 'hub').map((l) => l.headers.authorization);
+    expect(hubAuth).toEqual(Array(4).fill('Bearer hf_test_token'));
+    expect(hub.log.filter((l) => l.server === 'cdn').map((l) => l.headers.authorization)).toEqual([undefined]);
+  });
+
+  it('explains a 401 without a token (set HF_TOKEN) and with a refused one', async () => {
+    hub.faults.token = 'hf_right';
+    const without = await failure(downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, output: null }));
+    expect(without.kind).toBe('unauthorized');
+    expect(without.message).toContain('HTTP 401 Unauthorized');
+    expect(without.message).toContain('set HF_TOKEN to a token from https://huggingface.co/settings/tokens');
+
+    const wrong = await failure(downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, output: null, token: 'hf_wrong' }));
+    expect(wrong.message).toContain('HF_TOKEN was sent and refused');
+    expect(existsSync(path.join(tmp, 'gpt2', 'config.json'))).toBe(false);
+  });
+
+  it('explains a 404 with the URL and the endpoint to check', async () => {
+    hub.faults.missing = ['model.safetensors'];
+    const err = await failure(downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, output: null }));
+    expect(err.kind).toBe('not-found');
+    const url = `${hub.endpoint}/openai-community/gpt2/resolve/main/model.safetensors`;
+    expect(err.message).toBe(`HTTP 404 Not Found: ${url} does not exist: check the model name and HF_ENDPOINT (${hub.endpoint})`);
+  });
+
+  it('catches a corrupted byte against the hub\'s sha256 and leaves no model file', async () => {
+    hub.faults.corruptAt = 9_000_000;
+    const err = await failure(downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, output: null }));
+    expect(err.kind).toBe('checksum');
+    expect(err.message).toMatch(/^gpt2\/model\.safetensors: checksum mismatch .* deleted the partial file .*model\.safetensors\.part/);
+    expect(readdirSync(path.join(tmp, 'gpt2'))).toEqual(['config.json']);
+  });
+
+  it('resumes the model after a cut connection and verifies it', async () => {
+    hub.faults.cut = { bytes: 6_000_000, times: 1 };
+    const d = await downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, output: null });
+    expect(d.files[1].sha256).toBe(MODEL_SHA256);
+    expect(hub.log.filter((l) => l.server === 'cdn').map((l) => l.headers.range)).toEqual([undefined, expect.stringMatching(/^bytes=\d+-$/)]);
+    expect(readFileSync(path.join(tmp, 'gpt2', 'model.safetensors')).equals(MODEL_BYTES)).toBe(true);
+  });
+
+  it('offline: says to copy the file or set GPT2_WEIGHTS', async () => {
+    const err = await failure(downloadWeights('gpt2', { endpoint: await closedPort(), dir: tmp, output: null }));
+    expect(err.kind).toBe('offline');
+    const shown = path.relative(process.cwd(), path.join(tmp, 'gpt2'));
+    expect(err.message).toMatch(/^no network: cannot connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\): /);
+    expect(err.message).toContain(`copy model.safetensors into ${shown}/ or set GPT2_WEIGHTS`);
+  });
+
+  it('rejects an unknown model name, listing the valid ones', async () => {
+    const err = await failure(downloadWeights('gpt3', { endpoint: hub.endpoint, dir: tmp }));
+    expect(err.message).toBe('unknown model "gpt3": choose one of gpt2, gpt2-medium, gpt2-large, gpt2-xl');
+    expect(hub.log).toEqual([]);
+  });
+
+  it('puts a model under weights/<name>/ by default', () => {
+    expect(weightsFolder('gpt2-large')).toBe(path.join(ROOT, 'weights', 'gpt2-large'));
+  });
+});
+
+describe('sha256FromEtag', () => {
+  const sha = MODEL_SHA256;
+  it('strips quotes and a weak W/ prefix, and accepts only 64 hex digits', () => {
+    expect(sha256FromEtag(`"${sha}"`)).toBe(sha);
+    expect(sha256FromEtag(`W/"${sha.toUpperCase()}"`)).toBe(sha);
+    expect(sha256FromEtag(sha)).toBe(sha);
+    expect(sha256FromEtag('"3b3dd9bd3bd5aaf2f5f1b27e9a4f5b8d2c51e3a7"')).toBeUndefined(); // a git sha1
+    expect(sha256FromEtag(`"${sha}-2"`)).toBeUndefined();
+    expect(sha256FromEtag(undefined)).toBeUndefined();
+  });
+});
+
+describe('npm run weights (scripts/download-weights.ts)', () => {
+  const script = path.join(ROOT, 'scripts', 'download-weights.ts');
+  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  const weights = (args: string[], env: Record<string, string> = {}) =>
+    run(process.execPath, [tsx, script, ...args], { cwd: tmp, env: { ...process.env, ...env } }).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+    );
+
+  it('downloads into --dir and reports the verified files; plain lines when not on a terminal', async () => {
+    const r = await weights(['gpt2', '--dir', 'weights'], { HF_ENDPOINT: hub.endpoint });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`weights/gpt2/model.safetensors (14.3 MB, downloaded, sha256 verified)`);
+    expect(r.stderr).not.toMatch(/\x1b/);
+    expect(readFileSync(path.join(tmp, 'weights', 'gpt2', 'model.safetensors')).equals(MODEL_BYTES)).toBe(true);
+  });
+
+  it('rejects a wrong name with the valid ones, in one line', async () => {
+    const r = await weights(['gpt-2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('error: unknown model "gpt-2": choose one of gpt2, gpt2-medium, gpt2-large, gpt2-xl\n');
+  });
+
+  it('offline: "no network: copy model.safetensors into weights/gpt2/ or set GPT2_WEIGHTS"', async () => {
+    const r = await weights(['gpt2', '--dir', 'weights'], { HF_ENDPOINT: await closedPort() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: no network: cannot connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\): copy model\.safetensors into weights\/gpt2\/ or set GPT2_WEIGHTS\n$/);
+  });
+});
