@@ -1,0 +1,134 @@
+/**
+ * What the per-layer regressions found, in sentences computed from the numbers, so that the notebook's
+ * conclusions and the report say what this run shows and nothing it does not. On synthetic weights
+ * the first sentence says the numbers are not GPT-2's.
+ */
+
+/** A row of the regression table (see regressions.ts). */
+export interface FindingRow {
+  layer: number;
+  term: string;
+  coef: number;
+  p: number;
+  r2: number;
+  nobs: number;
+}
+
+export interface TermFindings {
+  term: string;
+  significant: number[];
+  positive: number[];
+  negative: number[];
+  meanCoef: number;
+  largest: { layer: number; coef: number };
+}
+
+export interface SweepFindings {
+  model: string;
+  synthetic: boolean;
+  alpha: number;
+  layers: number[];
+  nobs: number[];
+  terms: TermFindings[];
+  r2: { min: { layer: number; value: number }; max: { layer: number; value: number } };
+}
+
+const TERM_NAMES: Record<string, string> = { lag1: 'β1 (token t−1)', lag2: 'β2 (token t−2)' };
+
+export function sweepFindings(rows: FindingRow[], label: { model: string; synthetic: boolean }, alpha = 0.05): SweepFindings {
+  const layers = [...new Set(rows.map((r) => r.layer))].sort((a, b) => a - b);
+  if (layers.length === 0) throw new Error('sweepFindings: the regression table has no rows');
+  const terms = [...new Set(rows.map((r) => r.term))].filter((t) => t !== 'const');
+  const termFindings = terms.map((term) => {
+    const own = rows.filter((r) => r.term === term).sort((a, b) => a.layer - b.layer);
+    const significant = own.filter((r) => r.p < alpha);
+    const largest = own.reduce((best, r) => (Math.abs(r.coef) > Math.abs(best.coef) ? r : best), own[0]);
+    return {
+      term,
+      significant: significant.map((r) => r.layer),
+      positive: significant.filter((r) => r.coef > 0).map((r) => r.layer),
+      negative: significant.filter((r) => r.coef < 0).map((r) => r.layer),
+      meanCoef: own.reduce((s, r) => s + r.coef, 0) / own.length,
+      largest: { layer: largest.layer, coef: largest.coef },
+    };
+  });
+  const perLayer = layers.map((layer) => rows.find((r) => r.layer === layer)!);
+  const byR2 = [...perLayer].sort((a, b) => a.r2 - b.r2);
+  return {
+    model: label.model,
+    synthetic: label.synthetic,
+    alpha,
+    layers,
+    nobs: [...new Set(perLayer.map((r) => r.nobs))],
+    terms: termFindings,
+    r2: {
+      min: { layer: byR2[0].layer, value: byR2[0].r2 },
+      max: { layer: byR2[byR2.length - 1].layer, value: byR2[byR2.length - 1].r2 },
+    },
+  };
+}
+
+function layerList(layers: number[]): string {
+  if (layers.length === 0) return 'none';
+  return layers.join(', ');
+}
+
+function share(count: number, total: number): string {
+  if (count === 0) return 'in no layer';
+  if (count === total) return `in all ${total} layers`;
+  return `in ${count} of ${total} layers`;
+}
+
+/** The findings as sentences (plain text, Unicode), one idea each. */
+export function findingSentences(f: SweepFindings): string[] {
+  const sentences: string[] = [];
+  const n = f.layers.length;
+  if (f.synthetic) {
+    sentences.push(
+      `These numbers come from synthetic weights (${f.model}): a seeded stand-in with GPT-2's shapes that was never trained. ` +
+        'They show that the pipeline runs end to end; they say nothing about how GPT-2 behaves. ' +
+        'Run with the trained weights (GPT2_MODEL=gpt2) for the article\'s numbers.',
+    );
+  }
+  sentences.push(`Model ${f.model}: ${n} layers, ${f.nobs.join(' / ')} observations per regression, significance level ${f.alpha}.`);
+  for (const t of f.terms) {
+    const name = TERM_NAMES[t.term] ?? t.term;
+    sentences.push(
+      `${name} is significant ${share(t.significant.length, n)}` +
+        (t.significant.length > 0 ? ` (layers ${layerList(t.significant)}; positive in ${t.positive.length}, negative in ${t.negative.length})` : '') +
+        `; its mean over layers is ${t.meanCoef.toFixed(3)}, largest in size at layer ${t.largest.layer} (${t.largest.coef.toFixed(3)}).`,
+    );
+  }
+  const expectedByChance = n * f.alpha;
+  sentences.push(
+    `With ${n} layers tested at ${f.alpha}, about ${expectedByChance.toFixed(1)} significant layers per term would turn up by chance alone, ` +
+      'so only counts well above that point to a real pattern.',
+  );
+  sentences.push(
+    `R² runs from ${f.r2.min.value.toFixed(3)} (layer ${f.r2.min.layer}) to ${f.r2.max.value.toFixed(3)} (layer ${f.r2.max.layer}): ` +
+      (f.r2.max.value < 0.1
+        ? 'the previous two tokens explain little of the variation in any layer.'
+        : f.r2.min.value >= 0.5
+          ? 'in every layer the previous two tokens explain at least half of the variation.'
+          : 'how much the previous two tokens explain depends strongly on the layer.'),
+  );
+  const lag1 = f.terms.find((t) => t.term === 'lag1');
+  if (lag1) {
+    if (lag1.positive.length > n / 2) {
+      sentences.push('In most layers, a token whose predecessor got a large attention adjustment tends to get a large one too (β1 > 0, significant).');
+    } else if (lag1.negative.length > n / 2) {
+      sentences.push('In most layers, a large adjustment for the previous token goes with a smaller one for this token (β1 < 0, significant).');
+    } else {
+      sentences.push('The previous token\'s adjustment size does not predict this token\'s in most layers (β1 is not significant in a majority of them).');
+    }
+  }
+  return sentences;
+}
+
+/** The sentences as a Markdown list under a heading, for a notebook's display.markdown. */
+export function findingsMarkdown(f: SweepFindings, heading = 'What this run shows'): string {
+  const [first, ...rest] = findingSentences(f);
+  const caveat = f.synthetic ? `> **${first}**\n\n` : '';
+  const items = (f.synthetic ? rest : [first, ...rest]).map((s) => `- ${s}`).join('\n');
+  return `### ${heading}\n\n${caveat}${items}\n`;
+}
