@@ -1,0 +1,238 @@
+/**
+ * GPT-2 with activation taps: `loadModel('gpt2' | 'synthetic:gpt2' | <path>)` gives a `GPT2Model`
+ * whose `run(text or ids, taps)` returns the tapped activations by TransformerLens hook name.
+ *
+ * Weights either stay resident (in the backend's memory) or are streamed: each block's weights are
+ * read from the file when the pass reaches it (the next block's read overlaps this block's
+ * computation), used, and released, so gpt2-large and gpt2-xl run within the wasm backend's 4 GB
+ * heap. Both run the same layers in the same order, so their results are identical.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { tokenize } from '../text';
+import { resolveWeights } from '../weights/resolve';
+import { WeightSource } from '../weights/source';
+import { BackendName, useBackend } from './backend';
+import { GPT2Config, blockWeights, expectedWeights, parameterCount } from './config';
+import { Block, Embedding, LayerArgs, LayerNorm, Unembedding, WeightLoader } from './layers';
+import { TapRecorder, checkTaps, tapNames } from './taps';
+
+export type Residency = 'auto' | 'resident' | 'streamed';
+
+export interface LoadOptions {
+  /** Default: 'tensorflow' (tfjs-node) when installed, else 'wasm'. */
+  backend?: BackendName;
+  /** Default 'auto': resident unless the weights are too big for the wasm heap (over 1 GB of float32). */
+  residency?: Residency;
+}
+
+export interface RunOptions {
+  /** Put `<|endoftext|>` (GPT-2's BOS) before the tokens; off by default. */
+  prependBos?: boolean;
+}
+
+export interface WeightRow {
+  name: string;
+  shape: number[];
+  params: number;
+}
+
+/** Above this many bytes of float32 weights, 'auto' streams on wasm (resident weights are packed a second time by XNNPACK). */
+const WASM_RESIDENT_LIMIT = 1e9;
+
+export async function loadModel(spec: string, options: LoadOptions = {}): Promise<GPT2Model> {
+  const backend = await useBackend(options.backend);
+  const residency = options.residency ?? 'auto';
+  if (!['auto', 'resident', 'streamed'].includes(residency)) {
+    throw new Error(`unknown residency ${JSON.stringify(residency)}: use 'auto', 'resident' or 'streamed'`);
+  }
+  const { spec: resolved, config, source, synthetic } = resolveWeights(spec);
+  const bytes = 4 * parameterCount(config);
+  const streamed = residency === 'streamed' || (residency === 'auto' && backend === 'wasm' && bytes > WASM_RESIDENT_LIMIT);
+  return new GPT2Model(resolved, config, source, synthetic, backend, streamed ? 'streamed' : 'resident');
+}
+
+export class GPT2Model {
+  private embed: Embedding | null = null;
+  private blocks: Block[] = [];
+  private lnFinal: LayerNorm | null = null;
+  private unembed: Unembedding | null = null;
+  private disposed = false;
+
+  constructor(
+    readonly spec: string,
+    readonly config: GPT2Config,
+    private readonly source: WeightSource,
+    readonly synthetic: boolean,
+    readonly backend: BackendName,
+    readonly residency: 'resident' | 'streamed',
+  ) {
+    try {
+      const load = this.loader();
+      this.lnFinal = new LayerNorm('ln_f', load, config.layerNormEpsilon);
+      if (residency === 'resident') {
+        this.embed = new Embedding(load);
+        for (let i = 0; i < config.nLayer; i++) this.blocks.push(new Block(config, i, load));
+        source.close(); // everything is in the backend now
+      }
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  /** Every tap name this model offers, in forward-pass order. */
+  tapNames(): string[] {
+    return tapNames(this.config);
+  }
+
+  /** One row per weight tensor (hub name, shape, parameter count), for showing the model. */
+  architecture(): WeightRow[] {
+    return expectedWeights(this.config).map((w) => ({ name: w.name, shape: w.shape, params: w.shape.reduce((a, b) => a * b, 1) }));
+  }
+
+  /** The token ids `run` would use for `input` (checked: not empty, within the context and vocabulary). */
+  ids(input: string | number[], options: RunOptions = {}): number[] {
+    let ids: number[];
+    if (typeof input === 'string') {
+      if (input.length === 0) throw new Error('empty text: give the model at least one character to read');
+      ids = tokenize(input, options).ids;
+    } else if (Array.isArray(input)) {
+      if (input.length === 0) throw new Error('no token ids: give the model at least one token');
+      input.forEach((id, i) => {
+        if (!Number.isInteger(id) || id < 0 || id >= this.config.vocabSize) {
+          throw new Error(`token id ${id} at position ${i} is out of range: ids are integers from 0 to ${this.config.vocabSize - 1}`);
+        }
+      });
+      ids = options.prependBos ? [50256, ...input] : [...input];
+    } else {
+      throw new Error(`run expects a text or a list of token ids, got ${typeof input}`);
+    }
+    if (ids.length > this.config.nPositions) {
+      throw new Error(
+        `the input is ${ids.length} tokens, longer than the model's context of ${this.config.nPositions} tokens: shorten it or split it into pieces`,
+      );
+    }
+    return ids;
+  }
+
+  /**
+   * Runs the model on a text or token ids and returns the requested taps as tensors (the caller
+   * disposes them). The pass stops after the last requested tap.
+   */
+  async run(input: string | number[], taps: string[], options: RunOptions = {}): Promise<Record<string, tf.Tensor>> {
+    if (this.disposed) throw new Error(`model ${this.spec} was disposed; load it again`);
+    checkTaps(this.config, taps);
+    const ids = this.ids(input, options);
+    const recorder = new TapRecorder([...new Set(taps)]);
+    if (recorder.complete) return {};
+    const T = ids.length;
+    const causalMask = tf.tidy(() => {
+      const keyAfterQuery = tf.greater(tf.range(0, T).reshape([1, T]), tf.range(0, T).reshape([T, 1])); // [T, T]
+      return tf.where(keyAfterQuery, tf.fill([T, T], -Infinity), tf.zeros([T, T])) as tf.Tensor2D;
+    });
+    const args: LayerArgs = { taps: recorder, causalMask };
+    let x: tf.Tensor | null = null;
+    const step = async (layer: () => Promise<{ call(x: tf.Tensor, a: LayerArgs): tf.Tensor; dispose(): unknown }>, transient: boolean) => {
+      const l = await layer();
+      try {
+        const input = x!;
+        const next = tf.tidy(() => l.call(input, args));
+        input.dispose();
+        x = next;
+      } finally {
+        if (transient) l.dispose();
+      }
+    };
+    try {
+      const embed = this.embed ?? new Embedding(this.loader());
+      try {
+        x = tf.tidy(() => embed.call(tf.tensor1d(ids, 'int32'), args));
+      } finally {
+        if (embed !== this.embed) embed.dispose();
+      }
+      const streamed = this.residency === 'streamed';
+      let prefetch = streamed && !recorder.complete ? this.readBlock(0) : null;
+      for (let i = 0; i < this.config.nLayer && !recorder.complete; i++) {
+        if (prefetch) {
+          const weights = prefetch;
+          prefetch = i + 1 < this.config.nLayer ? this.readBlock(i + 1) : null; // read ahead while this block computes
+          await step(async () => new Block(this.config, i, this.loaderFrom(await weights)), true);
+        } else {
+          await step(async () => this.blocks[i], false);
+        }
+      }
+      if (prefetch) await prefetch.catch(() => undefined); // an early stop leaves one read in flight
+      if (!recorder.complete) {
+        await step(async () => ({ call: (h: tf.Tensor) => recorder.record('ln_final.hook_normalized', this.lnFinal!.call(h)), dispose: () => 0 }), false);
+      }
+      if (!recorder.complete) {
+        const unembed = this.unembedding();
+        await step(async () => ({ call: (h: tf.Tensor) => recorder.record('logits', unembed.call(h)), dispose: () => 0 }), false);
+        if (unembed !== this.unembed) unembed.dispose();
+      }
+      return recorder.values;
+    } catch (e) {
+      Object.values(recorder.values).forEach((t) => t.dispose());
+      throw e;
+    } finally {
+      (x as tf.Tensor | null)?.dispose();
+      causalMask.dispose();
+    }
+  }
+
+  /** Like `run`, with plain arrays: `[T, C]` taps as number[][], patterns `[H, T, T]` as number[][][]. */
+  async runArrays(input: string | number[], taps: string[], options: RunOptions = {}): Promise<Record<string, number[][] | number[][][]>> {
+    const tensors = await this.run(input, taps, options);
+    const out: Record<string, number[][] | number[][][]> = {};
+    try {
+      for (const [name, t] of Object.entries(tensors)) out[name] = (await t.array()) as number[][] | number[][][];
+    } finally {
+      Object.values(tensors).forEach((t) => t.dispose());
+    }
+    return out;
+  }
+
+  /** Frees the weights and closes the file. The model cannot run afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    this.embed?.dispose();
+    this.blocks.forEach((b) => b.dispose());
+    this.lnFinal?.dispose();
+    this.unembed?.dispose();
+    this.embed = this.lnFinal = this.unembed = null;
+    this.blocks = [];
+    this.source.close();
+  }
+
+  private loader(): WeightLoader {
+    return (name) => tf.tensor(this.source.read(name), this.source.shape(name), 'float32');
+  }
+
+  private loaderFrom(weights: Map<string, Float32Array>): WeightLoader {
+    return (name) => {
+      const values = weights.get(name);
+      if (!values) throw new Error(`weight ${name} was not read`);
+      return tf.tensor(values, this.source.shape(name), 'float32');
+    };
+  }
+
+  /** Block i's weights, read in the background when the source can. */
+  private async readBlock(i: number): Promise<Map<string, Float32Array>> {
+    const names = blockWeights(this.config, i).map((w) => w.name);
+    const read = this.source.readAsync ? this.source.readAsync.bind(this.source) : async (n: string) => this.source.read(n);
+    const values = await Promise.all(names.map((n) => read(n)));
+    return new Map(names.map((n, k) => [n, values[k]]));
+  }
+
+  /** The tied unembedding: kept when resident, made for this pass when streamed. */
+  private unembedding(): Unembedding {
+    if (this.unembed) return this.unembed;
+    if (this.embed) return (this.unembed = new Unembedding(this.embed.wte.read()));
+    const wte = this.loader()('wte.weight');
+    try {
+      return new Unembedding(wte);
+    } finally {
+      wte.dispose();
+    }
+  }
+}

@@ -1,0 +1,8 @@
+export { GPT2_SIZES, blockWeights, configFromHF, expectedWeights, isGPT2Size, parameterCount } from './config';
+export type { GPT2Config, GPT2Size, WeightSpec } from './config';
+export { GPT2Model, loadModel } from './gpt2';
+export type { LoadOptions, Residency, RunOptions, WeightRow } from './gpt2';
+export { attentionAdjustmentNorms } from './attention-norms';
+export type { AttentionNorms } from './attention-norms';
+export { BLOCK_TAPS, tapNames } from './taps';
+export type { BackendName } from './backend';
