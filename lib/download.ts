@@ -26,6 +26,7 @@ export type DownloadErrorKind =
   | 'filesystem' // cannot create or write the files
   | 'checksum' // sha256 mismatch; the .part file was deleted
   | 'size' // the server's size differs from the expected one
+  | 'busy' // another download to the same file is running
   | 'invalid'; // bad arguments
 
 export class DownloadError extends Error {
@@ -89,17 +90,38 @@ export async function download(url: string, dest: string, options: DownloadOptio
   const hints = options.hints ?? {};
   parseUrl(url);
 
-  const existing = await sizeOf(target);
-  if (existing !== undefined && !options.overwrite) {
-    if (options.expectedSize === undefined || existing === options.expectedSize) {
-      return { path: target, bytes: existing, verified: false, downloadedBytes: 0, resumedFrom: 0, skipped: true };
-    }
-    // A file of the wrong size that we did not put there: fetch a fresh copy and rename over it.
-  }
+  const kept = await keptFile(target, options);
+  if (kept) return kept;
   await fsp.mkdir(path.dirname(target), { recursive: true }).catch((e) => {
     throw fileError(e, path.dirname(target), hints);
   });
+  const unlock = await lockPart(part, label, hints);
+  try {
+    // Another process may have finished this file while we waited for the lock.
+    return (await keptFile(target, options)) ?? (await downloadLocked(url, target, part, label, expectedSha, options));
+  } finally {
+    await unlock();
+  }
+}
 
+/** The result for an existing `dest` that is kept as it is, or undefined when it must be fetched. */
+async function keptFile(target: string, options: DownloadOptions): Promise<DownloadResult | undefined> {
+  const existing = await sizeOf(target);
+  if (existing === undefined || options.overwrite) return undefined;
+  // A file of another size than expected was not put there by us: fetch a fresh copy to rename over it.
+  if (options.expectedSize !== undefined && existing !== options.expectedSize) return undefined;
+  return { path: target, bytes: existing, verified: false, downloadedBytes: 0, resumedFrom: 0, skipped: true };
+}
+
+async function downloadLocked(
+  url: string,
+  target: string,
+  part: string,
+  label: string,
+  expectedSha: string | undefined,
+  options: DownloadOptions,
+): Promise<DownloadResult> {
+  const hints = options.hints ?? {};
   const progress = new Progress(options.output === undefined ? process.stderr : options.output, label);
   const state = await resumeState(part, options.expectedSize);
   const resumedFrom = state.bytes;
@@ -211,6 +233,37 @@ export function toDownloadError(e: unknown, url: string, file?: string, hints: D
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * One download per file at a time: two processes appending to the same .part file would spoil it.
+ * The lock file holds the owner's pid; a lock whose process is gone (killed) is taken over.
+ */
+async function lockPart(part: string, label: string, hints: DownloadHints): Promise<() => Promise<void>> {
+  const lock = part + '.lock';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await fsp.writeFile(lock, String(process.pid), { flag: 'wx' });
+      return () => fsp.rm(lock, { force: true });
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code !== 'EEXIST') throw fileError(err, lock, hints);
+      const owner = Number((await fsp.readFile(lock, 'utf8').catch(() => '')).trim());
+      if (attempt > 0 || (Number.isInteger(owner) && owner > 0 && isRunning(owner))) {
+        throw new DownloadError('busy', `${label}: another download to ${part} is running (process ${owner || '?'}): wait for it to finish, or delete ${lock} if no download is running`);
+      }
+      await fsp.rm(lock, { force: true }); // left by a process that no longer runs
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0 sends nothing: it only asks whether the process exists
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 interface ResumeState {
   bytes: number; // bytes in the .part file, all of them hashed
@@ -482,7 +535,9 @@ class Progress {
     }
     if (!this.bar) {
       const format = total === undefined ? '{label} {done} | {rate}' : '{label} [{bar}] {percentage}% | {done}/{size} | {rate} | ETA {remaining}';
-      this.bar = new SingleBar({ format, stream: this.output, barsize: 30, hideCursor: true, fps: 10 });
+      // linewrap: true trims the line to the terminal width without switching the terminal's wrapping
+      // off, so a Ctrl-C mid-download leaves the terminal as it was (the cursor stays visible too).
+      this.bar = new SingleBar({ format, stream: this.output, barsize: 30, linewrap: true, fps: 10 });
       this.bar.start(total ?? 1, done, this.payload(done));
     } else {
       this.bar.setTotal(total ?? 1);

@@ -1,5 +1,6 @@
 // lib/download.ts against a real HTTP server on loopback (test/download-hub-server.ts): redirects,
 // resume, checksum, errors, progress. Expected bytes and hashes come from the fixture file itself.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -133,6 +134,22 @@ describe('download', () => {
     expect(r).toMatchObject({ skipped: true, bytes: 4, downloadedBytes: 0 });
     expect(hub.log).toEqual([]);
     expect(readFileSync(dest, 'utf8')).toBe('kept');
+  });
+
+  it('refuses to run beside another download of the same file, and takes over a dead one\'s lock', async () => {
+    writeFileSync(dest + '.part.lock', String(process.pid)); // a running process holds it
+    const busy = await failure(download(modelUrl(), dest, quiet));
+    expect(busy.kind).toBe('busy');
+    expect(busy.message).toBe(
+      `model.safetensors: another download to ${dest}.part is running (process ${process.pid}): wait for it to finish, or delete ${dest}.part.lock if no download is running`,
+    );
+    expect(hub.log).toEqual([]);
+
+    const gone = spawnSync(process.execPath, ['-e', '']).pid; // a process that has exited
+    writeFileSync(dest + '.part.lock', String(gone));
+    const r = await download(modelUrl(), dest, { ...quiet, sha256: MODEL_SHA256 });
+    expect(r.verified).toBe(true);
+    expect(readdirSync(tmp)).toEqual(['model.safetensors']); // lock released
   });
 
   it('reports a 404 with the status and the URL, and writes nothing', async () => {
