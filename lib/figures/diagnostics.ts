@@ -51,10 +51,10 @@ export function pearsonR(a: number[], b: number[]): number {
 
 // Panel k (1..4) lives on axes x{k}/y{k}; Plotly names the first pair plain 'x'/'y'.
 const PANEL_DOMAINS: Array<{ x: [number, number]; y: [number, number] }> = [
-  { x: [0, 0.44], y: [0.58, 1] },
-  { x: [0.56, 1], y: [0.58, 1] },
-  { x: [0, 0.44], y: [0, 0.42] },
-  { x: [0.56, 1], y: [0, 0.42] },
+  { x: [0, 0.44], y: [0.6, 1] },
+  { x: [0.56, 1], y: [0.6, 1] },
+  { x: [0, 0.44], y: [0, 0.38] },
+  { x: [0.56, 1], y: [0, 0.38] },
 ];
 
 function axisId(panel: number, letter: 'x' | 'y'): string {
@@ -90,10 +90,14 @@ export function diagnosticsFigure(input: DiagnosticsInput): Figure {
 
   const data: Array<Record<string, unknown>> = [];
 
+  // A group keeps one colour in every panel: histogram names first, then labels not among them.
+  const palette = [COLORS.groupA, COLORS.groupB, COLORS.intercept, COLORS.fitted];
+  const colorOrder = [...new Set([...input.residualHistograms.map((h) => h.name), ...(input.group ?? [])])];
+  const colorOf = (label: string) => palette[colorOrder.indexOf(label) % palette.length];
+
   // 1: data and predictions, coloured by group when groups are given
   const groups = input.group ? [...new Set(input.group)] : [undefined];
-  const palette = [COLORS.observed, COLORS.groupB, COLORS.intercept];
-  groups.forEach((label, k) => {
+  groups.forEach((label) => {
     const member = (i: number) => label === undefined || input.group![i] === label;
     data.push({
       type: 'scatter',
@@ -101,7 +105,7 @@ export function diagnosticsFigure(input: DiagnosticsInput): Figure {
       name: label === undefined ? 'observed' : `observed (${label})`,
       x: x.filter((_, i) => member(i)),
       y: y.filter((_, i) => member(i)),
-      marker: { color: palette[k % palette.length], size: 6, opacity: 0.7 },
+      marker: { color: label === undefined ? COLORS.observed : colorOf(label), size: 6, opacity: 0.7 },
       legendgroup: 'data',
       ...on(1),
     });
@@ -156,17 +160,17 @@ export function diagnosticsFigure(input: DiagnosticsInput): Figure {
   });
 
   // 4: residual histogram(s) as bars on the given bin edges
-  const histogramColors = input.residualHistograms.length > 1 ? [COLORS.groupA, COLORS.groupB] : [COLORS.residual];
-  input.residualHistograms.forEach((h, k) => {
+  const several = input.residualHistograms.length > 1;
+  input.residualHistograms.forEach((h) => {
     data.push({
       type: 'bar',
       name: h.name,
       x: h.counts.map((_, i) => (h.edges[i] + h.edges[i + 1]) / 2),
       y: h.counts,
       width: h.counts.map((_, i) => h.edges[i + 1] - h.edges[i]),
-      marker: { color: histogramColors[k % histogramColors.length], line: { color: '#fff', width: 1 } },
-      opacity: input.residualHistograms.length > 1 ? 0.6 : 0.9,
-      showlegend: input.residualHistograms.length > 1,
+      marker: { color: several ? colorOf(h.name) : COLORS.residual, line: { color: '#fff', width: 1 } },
+      opacity: several ? 0.6 : 0.9,
+      showlegend: several,
       ...on(4),
     });
   });
@@ -185,11 +189,12 @@ export function diagnosticsFigure(input: DiagnosticsInput): Figure {
   ];
   const layout: Record<string, unknown> = {
     title: { text: input.title ?? `Diagnostics: ${input.yName}` },
-    height: 720,
+    height: 760,
+    margin: { t: 80, b: 110 },
     template: 'plotly_white',
     hovermode: 'closest',
     barmode: 'overlay',
-    legend: { orientation: 'h', y: -0.1 },
+    legend: { orientation: 'h', y: -0.14 },
     annotations: PANEL_DOMAINS.map((domain, k) => ({
       text: `<b>${titles[k]}</b>`,
       xref: 'paper',
