@@ -5,6 +5,8 @@
  * also holds its right edge. Written by hand because no JavaScript library reproduces numpy's rules.
  */
 
+import { linspace } from './random';
+
 export type BinRule = 'auto' | 'fd' | 'doane' | 'scott' | 'rice' | 'sturges' | 'sqrt';
 export type Bins = number | BinRule | readonly number[];
 
@@ -125,16 +127,6 @@ function outerEdges(a: Float64Array): [number, number] {
   return [first, last];
 }
 
-/** numpy.linspace(start, stop, num) with the endpoint. */
-export function linspaceNumpy(start: number, stop: number, num: number): number[] {
-  const div = num - 1;
-  const delta = stop - start;
-  const step = delta / div;
-  const out = Array.from({ length: num }, (_, i) => (step === 0 ? (i / div) * delta : i * step) + start);
-  if (num > 1) out[num - 1] = stop;
-  return out;
-}
-
 interface EdgesPlan {
   edges: number[];
   /** Set for equal-width bins (numpy's fast path for counting). */
@@ -152,14 +144,14 @@ function planEdges(a: Float64Array, bins: Bins, caller: string): EdgesPlan {
       const width = WIDTH[bins](a);
       if (width) count = Math.ceil((last - first) / width);
     }
-    return { edges: linspaceNumpy(first, last, count + 1), uniform: { first, last, bins: count } };
+    return { edges: linspace(first, last, count + 1), uniform: { first, last, bins: count } };
   }
   if (typeof bins === 'number') {
     if (!Number.isInteger(bins) || bins < 1) {
       throw new Error(`${caller}: bins must be a positive integer count, got ${bins}.`);
     }
     const [first, last] = outerEdges(a);
-    return { edges: linspaceNumpy(first, last, bins + 1), uniform: { first, last, bins } };
+    return { edges: linspace(first, last, bins + 1), uniform: { first, last, bins } };
   }
   const edges = Array.from(bins);
   if (edges.length < 2) throw new Error(`${caller}: bin edges need at least two values, got ${edges.length}.`);
