@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   designMatrix,
+  formatMatrix,
   inverse,
   matMul,
   matVec,
@@ -97,5 +98,12 @@ describe('inverse', () => {
 
   it('refuses X and y of different lengths', () => {
     expect(() => normalEquationBetas(designMatrix([1, 2, 3]), [1, 2])).toThrow(/X has 3 rows but y has 2 values/);
+  });
+});
+
+describe('formatMatrix', () => {
+  it('aligns matrices and prints vectors as a column', () => {
+    expect(formatMatrix([[1, 2.5], [10, -0.25]], 2)).toBe('[     1   2.50 ]\n[    10  -0.25 ]');
+    expect(formatMatrix([4.58333, 0.6096], 3)).toBe('[ 4.583 ]\n[ 0.610 ]');
   });
 });
