@@ -87,7 +87,7 @@ export function findingSentences(f: SweepFindings): string[] {
     sentences.push(
       `These numbers come from synthetic weights (${f.model}): a seeded stand-in with GPT-2's shapes that was never trained. ` +
         'They show that the pipeline runs end to end; they say nothing about how GPT-2 behaves. ' +
-        'Run with the trained weights (GPT2_MODEL=gpt2) for the article\'s numbers.',
+        'Run on the trained weights (model gpt2) for the article\'s numbers.',
     );
   }
   sentences.push(`Model ${f.model}: ${n} layers, ${f.nobs.join(' / ')} observations per regression, significance level ${f.alpha}.`);
@@ -110,7 +110,9 @@ export function findingSentences(f: SweepFindings): string[] {
         ? 'the previous two tokens explain little of the variation in any layer.'
         : f.r2.min.value >= 0.5
           ? 'in every layer the previous two tokens explain at least half of the variation.'
-          : 'how much the previous two tokens explain depends strongly on the layer.'),
+          : f.r2.max.value - f.r2.min.value < 0.25
+            ? 'the previous two tokens explain a similar share of the variation in every layer.'
+            : 'how much the previous two tokens explain depends on the layer.'),
   );
   const lag1 = f.terms.find((t) => t.term === 'lag1');
   if (lag1) {

@@ -62,8 +62,23 @@ export function fitAllLayers(lagged: DataFrame): LayerFit[] {
   return layersOf(lagged).map((layer) => fitLayer(lagged, layer));
 }
 
+/** One row of the regression table. */
+export interface RegressionRow {
+  layer: number;
+  term: string;
+  coef: number;
+  std_err: number;
+  t: number;
+  p: number;
+  ci_low: number;
+  ci_high: number;
+  r2: number;
+  adj_r2: number;
+  nobs: number;
+}
+
 /** The rows of the regression table as plain objects (what regressionTable's frame holds). */
-export function regressionRows(fits: LayerFit[], alpha = 0.05): Array<Record<(typeof REGRESSION_COLUMNS)[number], number | string>> {
+export function regressionRows(fits: LayerFit[], alpha = 0.05): RegressionRow[] {
   return fits.flatMap(({ layer, result }) => {
     const ci = result.confInt(alpha);
     return result.exogNames.map((term, k) => ({

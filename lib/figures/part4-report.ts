@@ -1,0 +1,72 @@
+/**
+ * Part 4 as one standalone HTML page (what `npm start` writes as report.html): the model, the text
+ * and its tokens, figures 1 and 2, layer 0's summary, the per-layer betas, and the findings, with
+ * plotly.js embedded once so the page opens without a network.
+ */
+import { Figure, ModelLabel, SYNTHETIC_NOTE } from './figure';
+import { escapeHtml, figureHtml, htmlPage } from './html';
+
+export interface Part4ReportInput {
+  label: ModelLabel;
+  text: string;
+  source?: string;
+  ids: number[];
+  tokens: string[];
+  architecture?: string;
+  figures: Array<{ caption: string; figure: Figure }>;
+  summaryL0: string;
+  rows: Array<{ layer: number; term: string; coef: number; std_err: number; p: number; r2: number }>;
+  findings: string[];
+  seconds?: number;
+}
+
+function tokenTable(ids: number[], tokens: string[]): string {
+  const cells = ids.map(
+    (id, t) => `<tr><td>${t}</td><td>${id}</td><td><code>${escapeHtml(JSON.stringify(tokens[t]))}</code></td></tr>`,
+  );
+  return `<table><thead><tr><th>position</th><th>id</th><th>token</th></tr></thead><tbody>\n${cells.join('\n')}\n</tbody></table>`;
+}
+
+function betaTable(rows: Part4ReportInput['rows']): string {
+  const layers = [...new Set(rows.map((r) => r.layer))].sort((a, b) => a - b);
+  const cell = (layer: number, term: string) => {
+    const r = rows.find((x) => x.layer === layer && x.term === term);
+    if (!r) return '<td></td><td></td>';
+    const strong = r.p < 0.05 ? ' style="font-weight: bold"' : '';
+    return `<td${strong}>${r.coef.toFixed(4)}</td><td${strong}>${r.p.toPrecision(3)}</td>`;
+  };
+  const body = layers.map((layer) => {
+    const r2 = rows.find((r) => r.layer === layer)!.r2;
+    return `<tr><td>${layer}</td>${cell(layer, 'lag1')}${cell(layer, 'lag2')}<td>${r2.toFixed(3)}</td></tr>`;
+  });
+  return (
+    '<table><thead><tr><th>layer</th><th>β1 (t−1)</th><th>p</th><th>β2 (t−2)</th><th>p</th><th>R²</th></tr></thead><tbody>\n' +
+    body.join('\n') +
+    '\n</tbody></table><p>Bold: p &lt; 0.05.</p>'
+  );
+}
+
+export function part4ReportHtml(input: Part4ReportInput): string {
+  const { label } = input;
+  const banner = label.synthetic
+    ? `<p style="color: #b00020; border: 1px solid #b00020; background: #fff3f3; padding: 0.6em;"><strong>${escapeHtml(SYNTHETIC_NOTE)}</strong></p>`
+    : '';
+  const sections = [
+    `<h1>GPT-2's attention adjustments through least squares: ${escapeHtml(label.model)}</h1>`,
+    banner,
+    input.seconds !== undefined ? `<p>Computed in ${input.seconds.toFixed(1)} s.</p>` : '',
+    input.architecture ? `<h2>Model</h2><pre>${escapeHtml(input.architecture)}</pre>` : '',
+    '<h2>Text</h2>',
+    `<blockquote>${escapeHtml(input.text)}</blockquote>`,
+    input.source ? `<p>${escapeHtml(input.source)}</p>` : '',
+    `<details><summary>${input.ids.length} tokens</summary>${tokenTable(input.ids, input.tokens)}</details>`,
+    ...input.figures.map(({ caption, figure }) => `<h2>${escapeHtml(caption)}</h2>\n${figureHtml(figure)}`),
+    '<h2>Layer 0: log‖a_t‖ on log‖a_t−1‖ and log‖a_t−2‖</h2>',
+    `<pre>${escapeHtml(input.summaryL0)}</pre>`,
+    '<h2>Betas by layer</h2>',
+    betaTable(input.rows),
+    '<h2>What this run shows</h2>',
+    `<ul>${input.findings.map((s) => `<li>${escapeHtml(s)}</li>`).join('\n')}</ul>`,
+  ];
+  return htmlPage(`Part 4: ${label.model}`, sections.filter(Boolean).join('\n'));
+}
