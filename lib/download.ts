@@ -169,22 +169,27 @@ async function downloadLocked(
   return { path: target, bytes: state.bytes, sha256, verified: expectedSha !== undefined, downloadedBytes: state.received, resumedFrom, skipped: false };
 }
 
-export interface ProbeResult {
+export interface ProbeResponse {
   status: number;
-  /** The URL that gave this response (after same-origin redirects). */
+  /** The URL that gave this response. */
   url: string;
   headers: http.IncomingHttpHeaders;
 }
 
 /**
- * A HEAD request that follows same-origin redirects only, so the headers of the response that
- * redirects to another origin (a CDN) are returned; HuggingFace puts a file's sha256 and size there.
+ * HEAD requests that follow same-origin redirects only, returning every response in order: the
+ * last is either the file's (2xx) or a redirect to another origin (a CDN), which is not followed.
+ * HuggingFace puts a file's sha256 and size on its redirect (`X-Linked-Etag`, `X-Linked-Size`).
  * Errors (offline, 401/403, 404) are the same DownloadErrors as `download`'s.
  */
-export async function probe(url: string, options: Pick<DownloadOptions, 'headers' | 'hints' | 'maxRedirects' | 'idleTimeoutMs'> = {}): Promise<ProbeResult> {
+export async function probe(
+  url: string,
+  options: Pick<DownloadOptions, 'headers' | 'hints' | 'maxRedirects' | 'idleTimeoutMs'> = {},
+): Promise<ProbeResponse[]> {
   const hints = options.hints ?? {};
+  const chain: ProbeResponse[] = [];
   let current = parseUrl(url);
-  for (let hop = 0; ; hop++) {
+  for (;;) {
     let res: http.IncomingMessage;
     try {
       res = await request('HEAD', current, { ...options.headers, 'accept-encoding': 'identity' }, options.idleTimeoutMs);
@@ -193,16 +198,17 @@ export async function probe(url: string, options: Pick<DownloadOptions, 'headers
     }
     res.resume();
     const status = res.statusCode ?? 0;
+    chain.push({ status, url: current.href, headers: res.headers });
     const location = res.headers.location;
     if (isRedirect(status) && location) {
       const next = new URL(location, current);
-      if (next.origin !== current.origin) return { status, url: current.href, headers: res.headers };
-      if (hop >= (options.maxRedirects ?? 10)) throw new DownloadError('http', `too many redirects from ${url}`, url, status);
+      if (next.origin !== current.origin) return chain;
+      if (chain.length > (options.maxRedirects ?? 10)) throw new DownloadError('http', `too many redirects from ${url}`, url, status);
       current = next;
       continue;
     }
     if (status >= 400) throw statusError(status, current.href, hints);
-    return { status, url: current.href, headers: res.headers };
+    return chain;
   }
 }
 
@@ -534,10 +540,13 @@ class Progress {
       return;
     }
     if (!this.bar) {
-      const format = total === undefined ? '{label} {done} | {rate}' : '{label} [{bar}] {percentage}% | {done}/{size} | {rate} | ETA {remaining}';
+      const format = total === undefined ? '{label} {done} {rate}' : '{label} [{bar}] {percentage}% {done}/{size} {rate} ETA {remaining}';
+      // The bar takes what the numbers (about 45 columns) and the label leave of the terminal's width.
+      const columns = (this.output as { columns?: number }).columns ?? 80;
+      const barsize = Math.max(8, Math.min(30, columns - this.label.length - 48));
       // linewrap: true trims the line to the terminal width without switching the terminal's wrapping
       // off, so a Ctrl-C mid-download leaves the terminal as it was (the cursor stays visible too).
-      this.bar = new SingleBar({ format, stream: this.output, barsize: 30, linewrap: true, fps: 10 });
+      this.bar = new SingleBar({ format, stream: this.output, barsize, linewrap: true, fps: 10 });
       this.bar.start(total ?? 1, done, this.payload(done));
     } else {
       this.bar.setTotal(total ?? 1);
@@ -584,8 +593,9 @@ class Progress {
   private payload(done: number) {
     const [t0, b0] = this.samples[0];
     const seconds = (Date.now() - t0) / 1000;
-    const rate = seconds > 0.2 ? (done - b0) / seconds : 0;
-    const remaining = this.total !== undefined && rate > 0 ? (this.total - done) / rate : Infinity;
+    const rate = seconds > 0.05 ? (done - b0) / seconds : 0;
+    const left = this.total === undefined ? undefined : this.total - done;
+    const remaining = left === undefined ? Infinity : left <= 0 ? 0 : rate > 0 ? left / rate : Infinity;
     return {
       label: this.label,
       done: formatBytes(done),

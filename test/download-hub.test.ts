@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DownloadError } from '../lib/download';
-import { downloadWeights, hubFileUrl, sha256FromEtag, weightsFolder } from '../lib/weights/hub';
+import { downloadWeights, hubFileInfo, hubFileUrl, sha256FromEtag, weightsFolder } from '../lib/weights/hub';
 import { captureOutput, closedPort, CONFIG_BYTES, FakeHub, MODEL_BYTES, MODEL_SHA256, startFakeHub } from './download-hub-server';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -151,6 +151,21 @@ describe('downloadWeights', () => {
 
   it('puts a model under weights/<name>/ by default', () => {
     expect(weightsFolder('gpt2-large')).toBe(path.join(ROOT, 'weights', 'gpt2-large'));
+  });
+});
+
+describe('hubFileInfo', () => {
+  const sha = MODEL_SHA256;
+  const at = (status: number, headers: Record<string, string>) => ({ status, url: 'https://hub.example/x', headers });
+  it('takes X-Linked-Etag and X-Linked-Size from the redirect, even when a same-origin redirect follows it', () => {
+    expect(hubFileInfo([at(302, { 'x-linked-etag': `"${sha}"`, 'x-linked-size': '14321680', etag: 'W/"abc"', 'content-length': '0' })])).toEqual({ sha256: sha, size: 14_321_680 });
+    const mirror = [at(302, { 'x-linked-etag': `"${sha}"`, 'x-linked-size': '548105171' }), at(200, { etag: '"abc"', 'content-length': '548105171' })];
+    expect(hubFileInfo(mirror)).toEqual({ sha256: sha, size: 548_105_171 });
+  });
+  it('falls back to the final ETag and Content-Length, and knows a git sha1 is no sha256', () => {
+    expect(hubFileInfo([at(200, { etag: `"${sha}"`, 'content-length': '10' })])).toEqual({ sha256: sha, size: 10 });
+    expect(hubFileInfo([at(200, { etag: '"607a30d783dfa663caf39e06633721c8d4cfcd7e"', 'content-length': '665' })])).toEqual({ sha256: undefined, size: 665 });
+    expect(hubFileInfo([at(302, { location: 'https://cdn.example/y', 'content-length': '0' })])).toEqual({ sha256: undefined, size: undefined });
   });
 });
 

@@ -236,7 +236,7 @@ describe('download', () => {
     await download(modelUrl(), dest, { output: out, label: 'gpt2/model.safetensors' });
     const text = out.text();
     expect(text).toContain('gpt2/model.safetensors [');
-    expect(text).toMatch(/100% \| 14\.3 MB\/14\.3 MB \| (\S+ [kMG]B|--) ?\/s \| ETA \S+/);
+    expect(text).toMatch(/\] 100% 14\.3 MB\/14\.3 MB (\S+ [kMG]B|--) ?\/s ETA \S+/);
   });
 });
 

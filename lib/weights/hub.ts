@@ -7,7 +7,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { download, DownloadError, DownloadHints, formatBytes, probe } from '../download';
+import { download, DownloadError, DownloadHints, formatBytes, probe, ProbeResponse } from '../download';
 
 export const HUB_MODELS = ['gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl'] as const;
 export type HubModel = (typeof HUB_MODELS)[number];
@@ -100,12 +100,10 @@ export async function downloadWeights(name: string, options: DownloadWeightsOpti
       continue;
     }
     const url = hubFileUrl(name, file, endpoint, options.revision);
-    const head = await probe(url, { headers, hints });
-    const sha256 = sha256FromEtag(head.headers['x-linked-etag']) ?? sha256FromEtag(head.headers.etag);
-    const size = Number(head.headers['x-linked-size'] ?? head.headers['content-length']);
+    const { sha256, size } = hubFileInfo(await probe(url, { headers, hints }));
     const result = await download(url, dest, {
       sha256,
-      expectedSize: Number.isSafeInteger(size) && size > 0 ? size : undefined,
+      expectedSize: size,
       headers,
       hints,
       label: `${name}/${file}`,
@@ -116,6 +114,20 @@ export async function downloadWeights(name: string, options: DownloadWeightsOpti
     files.push({ file, path: dest, bytes: result.bytes, status: 'downloaded', sha256 });
   }
   return { name, folder, files };
+}
+
+/**
+ * A file's sha256 and size from the hub's HEAD responses: the LFS object's `X-Linked-Etag` and
+ * `X-Linked-Size` wherever they appear in the redirect chain (a mirror may redirect on its own
+ * origin first), else the final response's `ETag` (if it is a sha256) and `Content-Length`.
+ */
+export function hubFileInfo(chain: ProbeResponse[]): { sha256?: string; size?: number } {
+  const linked = chain.find((r) => r.headers['x-linked-etag'] !== undefined);
+  const last = chain[chain.length - 1];
+  const sha256 = sha256FromEtag(linked?.headers['x-linked-etag']) ?? (linked ? undefined : sha256FromEtag(last.headers.etag));
+  const sizeHeader = linked?.headers['x-linked-size'] ?? (last.status < 300 ? last.headers['content-length'] : undefined);
+  const size = Number(sizeHeader);
+  return { sha256, size: sizeHeader !== undefined && Number.isSafeInteger(size) && size > 0 ? size : undefined };
 }
 
 /** One line per file for the command line: what is where, and whether it was checked. */
