@@ -135,10 +135,11 @@ async function downloadLocked(
         break;
       } catch (e) {
         const err = toDownloadError(e, url, part, hints);
-        if (err.kind !== 'interrupted') throw err;
-        if (attempt >= retries) {
-          const kept = state.bytes > 0 ? `; ${formatBytes(state.bytes)} kept in ${part}: run again to resume` : '';
-          throw new DownloadError('interrupted', `${label}: ${err.message}${kept}`, url, err.status);
+        if (err.kind !== 'interrupted' || attempt >= retries) {
+          // The network went away mid-file: say that what arrived is kept for the next run.
+          const resumable = (err.kind === 'interrupted' || err.kind === 'offline') && state.bytes > 0;
+          if (!resumable) throw err;
+          throw new DownloadError(err.kind, `${label}: ${err.message}; ${formatBytes(state.bytes)} kept in ${part}: run again to resume`, url, err.status);
         }
         progress.note(`${label}: ${err.message}; resuming at ${formatBytes(state.bytes)} (retry ${attempt + 1} of ${retries})`);
         await sleep(Math.min(500 * 2 ** attempt, 8000));
