@@ -21,6 +21,8 @@ const CONFIG_GIT_SHA1 = createHash('sha1').update(`blob ${CONFIG_BYTES.length}\0
 export interface Faults {
   /** For the first `times` CDN GETs, send only `bytes` bytes of the body, then close the connection. */
   cut?: { bytes: number; times: number };
+  /** For the first `times` CDN GETs, send only `bytes` bytes, then fall silent with the connection open. */
+  stall?: { bytes: number; times: number };
   /** Flip the byte at this offset in what the CDN sends. */
   corruptAt?: number;
   /** Answer Range requests with the whole file (status 200). */
@@ -54,6 +56,7 @@ export async function startFakeHub(): Promise<FakeHub> {
   const faults: Faults = {};
   const log: Logged[] = [];
   let cutsDone = 0;
+  let stallsDone = 0;
 
   const cdn = http.createServer((req, res) => {
     log.push({ server: 'cdn', method: req.method ?? '', path: req.url ?? '', headers: req.headers });
@@ -84,6 +87,11 @@ export async function startFakeHub(): Promise<FakeHub> {
       cutsDone++;
       // Send a prefix, then end the TCP connection cleanly: the client sees a body shorter than promised.
       res.write(rest.subarray(0, faults.cut.bytes), () => res.socket?.end());
+      return;
+    }
+    if (faults.stall && stallsDone < faults.stall.times) {
+      stallsDone++;
+      res.write(rest.subarray(0, faults.stall.bytes));
       return;
     }
     res.end(rest);
@@ -126,6 +134,7 @@ export async function startFakeHub(): Promise<FakeHub> {
       for (const key of Object.keys(faults)) delete faults[key as keyof Faults];
       log.length = 0;
       cutsDone = 0;
+      stallsDone = 0;
     },
     close: async () => {
       for (const s of [hub, cdn]) {

@@ -75,6 +75,15 @@ describe('download', () => {
     expect(r.downloadedBytes).toBe(MODEL_BYTES.length);
   });
 
+  it('treats a connection that falls silent as dropped, and resumes', async () => {
+    hub.faults.stall = { bytes: 3_000_000, times: 1 };
+    const r = await download(modelUrl(), dest, { ...quiet, sha256: MODEL_SHA256, idleTimeoutMs: 300 });
+    expect(r.verified).toBe(true);
+    const ranges = cdnGets().map((g) => g.headers.range);
+    expect(ranges).toHaveLength(2);
+    expect(ranges[1]).toMatch(/^bytes=\d+-$/);
+  });
+
   it('keeps the .part file of an interrupted download, and the next call resumes from it', async () => {
     hub.faults.cut = { bytes: 5_000_000, times: 1 };
     const err = await failure(download(modelUrl(), dest, { ...quiet, retries: 0, sha256: MODEL_SHA256 }));
