@@ -82,6 +82,15 @@ describe('downloadWeights', () => {
     expect(out.text()).toBe('');
   });
 
+  it('downloads again with force, replacing the files only once the new ones are verified', async () => {
+    await downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, output: null });
+    hub.reset();
+    const again = await downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, output: null, force: true });
+    expect(again.files.map((f) => f.status)).toEqual(['downloaded', 'downloaded']);
+    expect(hub.log.filter((l) => l.server === 'cdn')).toHaveLength(1);
+    expect(readFileSync(path.join(tmp, 'gpt2', 'model.safetensors')).equals(MODEL_BYTES)).toBe(true);
+  });
+
   it('honours HF_ENDPOINT (a trailing slash too) and defaults to huggingface.co', async () => {
     process.env.HF_ENDPOINT = hub.endpoint + '/';
     await downloadWeights('gpt2-medium', { dir: tmp, output: null });
