@@ -21,6 +21,11 @@ export function tSf(x: number, df: number): number {
   return tCdfLib(-x, df);
 }
 
+/**
+ * The t quantile (@stdlib's inversion, good to ~1e-15: tCdf(tPpf(p)) = p). scipy 1.10's t.ppf
+ * (cdflib's root finder) is off by up to ~3e-10 relative, so confidence bounds from statsmodels can
+ * differ from these in the tenth digit.
+ */
 export function tPpf(p: number, df: number): number {
   return tQuantileLib(p, df);
 }

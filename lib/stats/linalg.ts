@@ -65,7 +65,8 @@ function applyReflector(a: Float64Array, n: number, j: number, tau: number, targ
 
 /** Q'y for a factorisation from householderQR. */
 function applyQt(a: Float64Array, tau: Float64Array, n: number, k: number, y: Float64Array): Float64Array {
-  const out = Float64Array.from(y);
+  const out = new Float64Array(Math.max(n, k)); // zero-padded when n < k (R's missing rows are zero)
+  out.set(y);
   for (let j = 0; j < Math.min(n, k); j++) applyReflector(a, n, j, tau[j], out, 0);
   return out;
 }
