@@ -17,8 +17,8 @@ import { ols } from '../lib/stats/ols';
 const concerts = [1, 2, 4, 5, 7];
 const happiness = [5, 6.5, 6, 8, 9];
 const ARTICLE_BETAS = [4.5833, 0.6096];
-// Worked by hand: X'X = [[5, 19], [19, 95]], X'y = [34.5, 150.5], det 114:
-// β0 = (95·34.5 − 19·150.5) / 114 = 522.5 / 114, β1 = (5·150.5 − 19·34.5) / 114 = 69.5 / 114.
+// Worked by hand: X'X = [[5, 19], [19, 95]], X'y = [34.5, 145], det 114:
+// β0 = (95·34.5 − 19·145) / 114 = 522.5 / 114, β1 = (5·145 − 19·34.5) / 114 = 69.5 / 114.
 const EXACT_BETAS = [522.5 / 114, 69.5 / 114];
 
 describe('the concerts example', () => {
@@ -32,6 +32,7 @@ describe('the concerts example', () => {
       [1, 5],
       [1, 7],
     ]);
+    expect(matVec(transpose(X), happiness)).toEqual([34.5, 145]);
     expect(matMul(transpose(X), X)).toEqual([
       [5, 19],
       [19, 95],
@@ -103,7 +104,8 @@ describe('inverse', () => {
 
 describe('formatMatrix', () => {
   it('aligns matrices and prints vectors as a column', () => {
-    expect(formatMatrix([[1, 2.5], [10, -0.25]], 2)).toBe('[     1   2.50 ]\n[    10  -0.25 ]');
+    expect(formatMatrix([[1, 2.5], [10, -0.25]], 2)).toBe('[  1.00   2.50 ]\n[ 10.00  -0.25 ]');
+    expect(formatMatrix([[5, 19], [19, 95]])).toBe('[  5  19 ]\n[ 19  95 ]');
     expect(formatMatrix([4.58333, 0.6096], 3)).toBe('[ 4.583 ]\n[ 0.610 ]');
   });
 });

@@ -1,6 +1,6 @@
 // Part 2's simulations: seeded, in range, and least squares recovers the betas they were made with.
 import { describe, expect, it } from 'vitest';
-import { SIMULATION_1, SIMULATION_2, simulateShows, simulateShowsAndAge } from '../lib/datasets/concert-simulations';
+import { betaComparison, SIMULATION_1, SIMULATION_2, simulateShows, simulateShowsAndAge } from '../lib/datasets/concert-simulations';
 import { addConstant, ols } from '../lib/stats/ols';
 
 describe('simulation 1', () => {
@@ -52,5 +52,22 @@ describe('simulation 2', () => {
     expect(fit.params[0]).toBeCloseTo(10, 0);
     expect(fit.params[1]).toBeCloseTo(3, 1);
     expect(fit.params[2]).toBeCloseTo(0.8, 1);
+  });
+});
+
+describe('betaComparison', () => {
+  it('puts simulated and estimated betas side by side with the 95% interval', () => {
+    const fit = { params: [19.51234567, 3.1], confInt: () => [[15, 24], [2.8, 3.4]] as [number, number][] };
+    const table = betaComparison(['Intercept', 'shows'], [20, 3], fit);
+    expect(table.columns).toEqual(['term', 'simulated', 'estimated', 'ci 2.5%', 'ci 97.5%']);
+    expect(table.values).toEqual([
+      ['Intercept', 20, 19.5123, 15, 24],
+      ['shows', 3, 3.1, 2.8, 3.4],
+    ]);
+  });
+
+  it('refuses terms and betas that do not line up', () => {
+    const fit = { params: [1], confInt: () => [[0, 2]] as [number, number][] };
+    expect(() => betaComparison(['a', 'b'], [1, 2], fit)).toThrow(/2 terms, 2 simulated betas and 1 estimates/);
   });
 });

@@ -6,6 +6,8 @@
  * Every draw is seeded (lib/stats/random): the same seed gives the same data on every run. Shows and
  * ages are whole numbers, drawn uniformly; each variable has its own generator, seeded from `seed`.
  */
+/// <reference path="../shims/danfojs.d.ts" />
+import { DataFrame } from 'danfojs';
 import { discreteUniform, normal } from '../stats/random';
 
 export const HAPPINESS_RANGE: [number, number] = [0, 100];
@@ -84,4 +86,32 @@ export function simulateShowsAndAge(options: Partial<AgeSimulationOptions> = {})
   const noise = normal(o.seed + 2).sample(o.n, 0, o.noiseSd);
   const happiness = shows.map((s, i) => clipHappiness(o.b0 + o.b1 * s + o.b2 * age[i] + noise[i]));
   return { shows, age, happiness };
+}
+
+/**
+ * The betas a simulation used next to the ones a fit estimated, with the fit's confidence interval:
+ * one row per term, e.g. from `ols(...)`'s `params` and `confInt()`. Values are rounded to `digits`
+ * decimals for reading; the fit keeps the full ones.
+ */
+export function betaComparison(
+  terms: string[],
+  simulated: number[],
+  fit: { params: number[]; confInt(alpha?: number): [number, number][] },
+  digits = 4,
+): DataFrame {
+  if (terms.length !== simulated.length || terms.length !== fit.params.length) {
+    throw new Error(
+      `betaComparison: ${terms.length} terms, ${simulated.length} simulated betas and ${fit.params.length} estimates; ` +
+        'give one of each per term, in the same order.',
+    );
+  }
+  const round = (v: number) => Number(v.toFixed(digits));
+  const interval = fit.confInt(0.05);
+  return new DataFrame({
+    term: terms,
+    simulated,
+    estimated: fit.params.map(round),
+    'ci 2.5%': interval.map((c) => round(c[0])),
+    'ci 97.5%': interval.map((c) => round(c[1])),
+  });
 }

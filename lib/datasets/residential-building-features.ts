@@ -7,6 +7,7 @@
  * Column names are the article's, so frames and summaries read like it: `log-Price`, `log-FloorArea`,
  * `bin-Interest`, `Intercept`, `Int X CPI`.
  */
+/// <reference path="../shims/danfojs.d.ts" />
 import { DataFrame, Series } from 'danfojs';
 
 /** Interest rates above this (in %) count as high; the rates are whole numbers 11..15. */

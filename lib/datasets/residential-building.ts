@@ -7,6 +7,7 @@
  * ...); the 372 projects follow from row 3. Skipping row 1 makes row 2 the header, so we check that
  * row 2 holds the ids we expect: a different workbook fails here rather than in a regression.
  */
+/// <reference path="../shims/danfojs.d.ts" />
 import * as fs from 'fs';
 import * as path from 'path';
 import * as XLSX from 'xlsx';

@@ -145,7 +145,8 @@ export function svdBetas(X: Matrix, y: number[]): SVDSolution {
 /** A matrix (or a vector, as one column) as aligned text, for printing in a notebook. */
 export function formatMatrix(A: Matrix | number[], digits = 4): string {
   const rows: Matrix = A.length > 0 && typeof A[0] === 'number' ? (A as number[]).map((v) => [v]) : (A as Matrix);
-  const cells = rows.map((row) => row.map((v) => (Number.isInteger(v) ? String(v) : v.toFixed(digits))));
+  const allIntegers = rows.every((row) => row.every((v) => Number.isInteger(v)));
+  const cells = rows.map((row) => row.map((v) => (allIntegers ? String(v) : v.toFixed(digits))));
   const width = Math.max(...cells.flat().map((c) => c.length));
   return cells.map((row) => '[ ' + row.map((c) => c.padStart(width)).join('  ') + ' ]').join('\n');
 }
