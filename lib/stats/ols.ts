@@ -152,6 +152,14 @@ function pinvSmall(m: Float64Array, size: number): Float64Array {
   return out;
 }
 
+/** numpy.linalg.matrix_rank of a small square matrix (row-major): singular values above smax * size * eps. */
+function symmetricRank(m: Float64Array, size: number): number {
+  const columnMajor = new Float64Array(size * size);
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) columnMajor[j * size + i] = m[i * size + j];
+  const s = jacobiSVD(columnMajor, size).s;
+  return s.filter((v) => v > s[0] * size * EPS).length;
+}
+
 function moments(resid: Float64Array): { skew: number; kurtosis: number } {
   const n = resid.length;
   let mean = 0;
@@ -401,12 +409,18 @@ export class OLSResults {
       idx = idx.filter((i) => i !== this.constIdx);
       if (idx.length === 0) return { fvalue: NaN, pvalue: NaN };
     }
-    const J = idx.length;
-    const sub = new Float64Array(J * J);
-    idx.forEach((a, i) => idx.forEach((b, j) => (sub[i * J + j] = cov[a * k + b])));
-    const inv = pinvSmall(sub, J);
+    const size = idx.length;
+    const sub = new Float64Array(size * size);
+    idx.forEach((a, i) => idx.forEach((b, j) => (sub[i * size + j] = cov[a * k + b])));
+    // statsmodels: J = matrix_rank(cov), F = b' pinv(cov) b / J. The quadratic form is computed on the
+    // correlation scale (cov = D C D), which gives the same number without losing digits when the
+    // columns' scales differ by orders of magnitude.
+    const J = symmetricRank(sub, size);
+    const d = idx.map((_, i) => Math.sqrt(sub[i * size + i]) || 1);
+    const corr = sub.map((v, p) => v / (d[Math.floor(p / size)] * d[p % size]));
+    const inv = pinvSmall(corr, size);
     let quad = 0;
-    idx.forEach((a, i) => idx.forEach((b, j) => (quad += this.params[a] * inv[i * J + j] * this.params[b])));
+    idx.forEach((a, i) => idx.forEach((b, j) => (quad += (this.params[a] / d[i]) * inv[i * size + j] * (this.params[b] / d[j]))));
     const fvalue = quad / J;
     return { fvalue, pvalue: fSf(fvalue, J, this.dfResid) };
   }
