@@ -5,6 +5,7 @@ import * as path from 'path';
 import { readResidentialBuilding } from '../lib/datasets/residential-building';
 import { priceModelData, withArticleTransforms, withoutOutliers } from '../lib/datasets/residential-building-features';
 import { ols } from '../lib/stats/ols';
+import { olsFormula } from '../lib/stats/formula';
 
 const SHARED_WORKBOOK = path.resolve(
   __dirname,
@@ -54,5 +55,14 @@ describe('part 3: log-Price on CPI, log-FloorArea, bin-Interest and their intera
     expect(summary).toContain('Dep. Variable:              log-Price');
     for (const name of data.names) expect(summary).toContain(name);
     expect(summary).toMatch(/No\. Observations:\s+368/);
+  });
+
+  it('gets the same model from the formula interface', () => {
+    const formulaFit = olsFormula("np.log(Price) ~ CPI * Q('bin-Interest') + np.log(FloorArea)", screen.kept);
+    expect(formulaFit.exogNames).toEqual(['Intercept', 'CPI', "Q('bin-Interest')", "CPI:Q('bin-Interest')", 'np.log(FloorArea)']);
+    const article = [4.0457, 0.0108, -0.4746, 0.0066, 0.2712];
+    article.forEach((coef, j) => expect(formulaFit.params[j]).toBeCloseTo(coef, 4));
+    expect(formulaFit.nobs).toBe(368);
+    expect(formulaFit.fvalue).toBeCloseTo(148.3, 1);
   });
 });
