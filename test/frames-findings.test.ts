@@ -24,8 +24,8 @@ describe('sweep findings', () => {
 
   it('says what the numbers show, and only that', () => {
     const sentences = findingSentences(sweepFindings(rows, { model: 'gpt2', synthetic: false }));
-    expect(sentences.join('\n')).toContain('β1 (token t−1) is significant in 3 of 4 layers (layers 0, 1, 3; positive in 3, negative in 0)');
-    expect(sentences.join('\n')).toContain('β2 (token t−2) is significant in 1 of 4 layers (layers 2; positive in 0, negative in 1)');
+    expect(sentences.join('\n')).toContain('β1 (token t−1) is significant in 3 of 4 layers (layers 0, 1, 3; all positive)');
+    expect(sentences.join('\n')).toContain('β2 (token t−2) is significant in 1 of 4 layers (layers 2; all negative)');
     expect(sentences.join('\n')).toContain('tends to get a large one too');
     expect(sentences.join('\n')).not.toMatch(/synthetic/i);
   });

@@ -21,7 +21,7 @@ export interface ModelLabel {
 }
 
 export const SYNTHETIC_NOTE =
-  'Synthetic weights: a stand-in with GPT-2\'s shapes, not trained. These numbers say nothing about GPT-2.';
+  'Synthetic weights: a stand-in with GPT-2\'s architecture, not trained. These numbers say nothing about GPT-2.';
 
 /**
  * The title with the model named in it; on synthetic weights also a banner across the top, so an

@@ -2,6 +2,7 @@
  * CSV with RFC 4180 quoting. danfojs' toCSV writes strings unquoted, and GPT-2's tokens include
  * commas, quotes and newlines, so a token column needs this.
  */
+/// <reference path="../shims/danfojs.d.ts" />
 import { DataFrame } from 'danfojs';
 
 function field(value: unknown): string {

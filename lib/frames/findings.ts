@@ -79,13 +79,22 @@ function share(count: number, total: number): string {
   return `in ${count} of ${total} layers`;
 }
 
+/** Which layers, and with which sign, in brackets ('' when none is significant). */
+function signs(t: TermFindings, n: number): string {
+  if (t.significant.length === 0) return '';
+  const which = t.significant.length === n ? '' : `layers ${layerList(t.significant)}; `;
+  if (t.positive.length === t.significant.length) return ` (${which}all positive)`;
+  if (t.negative.length === t.significant.length) return ` (${which}all negative)`;
+  return ` (${which}positive in ${t.positive.length}, negative in ${t.negative.length})`;
+}
+
 /** The findings as sentences (plain text, Unicode), one idea each. */
 export function findingSentences(f: SweepFindings): string[] {
   const sentences: string[] = [];
   const n = f.layers.length;
   if (f.synthetic) {
     sentences.push(
-      `These numbers come from synthetic weights (${f.model}): a seeded stand-in with GPT-2's shapes that was never trained. ` +
+      `These numbers come from synthetic weights (${f.model}): a seeded stand-in with GPT-2's architecture that was never trained. ` +
         'They show that the pipeline runs end to end; they say nothing about how GPT-2 behaves. ' +
         'Run on the trained weights (model gpt2) for the article\'s numbers.',
     );
@@ -95,7 +104,7 @@ export function findingSentences(f: SweepFindings): string[] {
     const name = TERM_NAMES[t.term] ?? t.term;
     sentences.push(
       `${name} is significant ${share(t.significant.length, n)}` +
-        (t.significant.length > 0 ? ` (layers ${layerList(t.significant)}; positive in ${t.positive.length}, negative in ${t.negative.length})` : '') +
+        signs(t, n) +
         `; its mean over layers is ${t.meanCoef.toFixed(3)}, largest in size at layer ${t.largest.layer} (${t.largest.coef.toFixed(3)}).`,
     );
   }

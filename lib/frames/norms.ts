@@ -3,6 +3,7 @@
  * order, with the columns `layer, position, token_id, token, norm, log_norm`. And the lagged frame the
  * part-4 regressions use: log‖a_t‖ beside log‖a_t−1‖, log‖a_t−2‖ of the same layer.
  */
+/// <reference path="../shims/danfojs.d.ts" />
 import { DataFrame } from 'danfojs';
 
 /** What `attentionAdjustmentNorms(model, input)` returns: `norms[layer][position]`. */

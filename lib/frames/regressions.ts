@@ -6,6 +6,7 @@
  * and the table that collects them: one row per layer and term, with the columns
  * layer, term, coef, std_err, t, p, ci_low, ci_high, r2, adj_r2, nobs.
  */
+/// <reference path="../shims/danfojs.d.ts" />
 import { DataFrame } from 'danfojs';
 import { OLSResults, ols } from '../stats/ols';
 
