@@ -225,14 +225,15 @@ export function rSquaredBySampleSize(input: FitBySampleSizeInput): Figure {
   sameLength('rSquaredBySampleSize (adjusted)', n, rSquaredAdj);
   return {
     data: [
-      { type: 'scatter', mode: 'lines+markers', name: 'R²', x: n, y: rSquared, marker: { color: COLORS.observed } },
+      // markers only: rounded sizes repeat at small N, and lines would join the repeats vertically
+      { type: 'scatter', mode: 'markers', name: 'R²', x: n, y: rSquared, marker: { color: COLORS.observed, size: 7 } },
       {
         type: 'scatter',
-        mode: 'lines+markers',
+        mode: 'markers',
         name: 'adjusted R²',
         x: n,
         y: rSquaredAdj,
-        marker: { color: COLORS.fitted, symbol: 'square' },
+        marker: { color: COLORS.fitted, symbol: 'square', size: 6 },
       },
     ],
     layout: {
