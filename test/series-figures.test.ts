@@ -63,6 +63,9 @@ describe('the part 2 scatters', () => {
     const figure = groupedScatter({ x: [1, 2, 3, 4], y: [1, 2, 3, 4], group: ['young', 'old', 'young', 'old'] });
     expect(figure.data.map((t) => t.name)).toEqual(['young', 'old']);
     expect(figure.data[1].x).toEqual([2, 4]);
+    const ordered = groupedScatter({ x: [1, 2], y: [1, 2], group: ['old', 'young'], order: ['young', 'old'] });
+    expect(ordered.data.map((t) => t.name)).toEqual(['young', 'old']);
+    expect(() => groupedScatter({ x: [1], y: [1], group: ['middle'], order: ['young'] })).toThrow(/labels middle are missing/);
   });
 
   it('plots R² against N on a log axis', () => {

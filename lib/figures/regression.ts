@@ -185,8 +185,10 @@ export function scatterSizedByAge(input: SizedByAgeInput): Figure {
 export interface GroupedScatterInput extends AxisNames {
   x: number[];
   y: number[];
-  /** One label per point; each distinct label becomes a trace (in order of first appearance). */
+  /** One label per point; each distinct label becomes a trace. */
   group: string[];
+  /** The order of the traces (and legend); by default, the order in which labels first appear. */
+  order?: string[];
 }
 
 /** One colour per group, e.g. the median split by age. */
@@ -196,7 +198,11 @@ export function groupedScatter(input: GroupedScatterInput): Figure {
   if (group.length !== x.length) {
     throw new Error(`groupedScatter: ${x.length} points but ${group.length} group labels; give one label per point.`);
   }
-  const labels = [...new Set(group)];
+  const labels = input.order ?? [...new Set(group)];
+  const unknown = [...new Set(group)].filter((label) => !labels.includes(label));
+  if (unknown.length > 0) {
+    throw new Error(`groupedScatter: labels ${unknown.join(', ')} are missing from order (${labels.join(', ')}).`);
+  }
   const palette = [COLORS.groupA, COLORS.groupB, COLORS.intercept, COLORS.fitted];
   return {
     data: labels.map((label, k) => ({
