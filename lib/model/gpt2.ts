@@ -55,7 +55,6 @@ export class GPT2Model {
   private embed: Embedding | null = null;
   private blocks: Block[] = [];
   private lnFinal: LayerNorm | null = null;
-  private unembed: Unembedding | null = null;
   private disposed = false;
 
   constructor(
@@ -131,50 +130,51 @@ export class GPT2Model {
       return tf.where(keyAfterQuery, tf.fill([T, T], -Infinity), tf.zeros([T, T])) as tf.Tensor2D;
     });
     const args: LayerArgs = { taps: recorder, causalMask };
+    const streamed = this.residency === 'streamed';
     let x: tf.Tensor | null = null;
-    const step = async (layer: () => Promise<{ call(x: tf.Tensor, a: LayerArgs): tf.Tensor; dispose(): unknown }>, transient: boolean) => {
-      const l = await layer();
-      try {
-        const input = x!;
-        const next = tf.tidy(() => l.call(input, args));
-        input.dispose();
-        x = next;
-      } finally {
-        if (transient) l.dispose();
-      }
+    /** x = f(x), keeping only x and the recorded taps */
+    const advance = (f: (h: tf.Tensor) => tf.Tensor) => {
+      const next = tf.tidy(() => f(x!));
+      x!.dispose();
+      x = next;
     };
+    let prefetch: Promise<Map<string, Float32Array>> | null = null;
     try {
       const embed = this.embed ?? new Embedding(this.loader());
       try {
-        x = tf.tidy(() => embed.call(tf.tensor1d(ids, 'int32'), args));
+        x = tf.tidy(() => embed.call(tf.tensor1d(ids, 'int32'), args)); // [T, C]
       } finally {
         if (embed !== this.embed) embed.dispose();
       }
-      const streamed = this.residency === 'streamed';
-      let prefetch = streamed && !recorder.complete ? this.readBlock(0) : null;
+      if (streamed && !recorder.complete) prefetch = this.readBlock(0);
       for (let i = 0; i < this.config.nLayer && !recorder.complete; i++) {
-        if (prefetch) {
-          const weights = prefetch;
-          prefetch = i + 1 < this.config.nLayer ? this.readBlock(i + 1) : null; // read ahead while this block computes
-          await step(async () => new Block(this.config, i, this.loaderFrom(await weights)), true);
-        } else {
-          await step(async () => this.blocks[i], false);
+        let block = this.blocks[i];
+        if (streamed) {
+          const weights = await prefetch!;
+          prefetch = i + 1 < this.config.nLayer ? this.readBlock(i + 1) : null; // the next read overlaps this block's work
+          block = new Block(this.config, i, this.loaderFrom(weights));
+        }
+        try {
+          advance((h) => block.call(h, args));
+        } finally {
+          if (streamed) block.dispose();
         }
       }
-      if (prefetch) await prefetch.catch(() => undefined); // an early stop leaves one read in flight
+      if (!recorder.complete) advance((h) => recorder.record('ln_final.hook_normalized', this.lnFinal!.call(h)));
       if (!recorder.complete) {
-        await step(async () => ({ call: (h: tf.Tensor) => recorder.record('ln_final.hook_normalized', this.lnFinal!.call(h)), dispose: () => 0 }), false);
-      }
-      if (!recorder.complete) {
-        const unembed = this.unembedding();
-        await step(async () => ({ call: (h: tf.Tensor) => recorder.record('logits', unembed.call(h)), dispose: () => 0 }), false);
-        if (unembed !== this.unembed) unembed.dispose();
+        const embed = this.embed ?? new Embedding(this.loader()); // the unembedding is tied to wte
+        try {
+          advance((h) => recorder.record('logits', new Unembedding(embed.wte).call(h)));
+        } finally {
+          if (embed !== this.embed) embed.dispose();
+        }
       }
       return recorder.values;
     } catch (e) {
       Object.values(recorder.values).forEach((t) => t.dispose());
       throw e;
     } finally {
+      await prefetch?.catch(() => undefined); // an early stop leaves one read in flight
       (x as tf.Tensor | null)?.dispose();
       causalMask.dispose();
     }
@@ -198,8 +198,7 @@ export class GPT2Model {
     this.embed?.dispose();
     this.blocks.forEach((b) => b.dispose());
     this.lnFinal?.dispose();
-    this.unembed?.dispose();
-    this.embed = this.lnFinal = this.unembed = null;
+    this.embed = this.lnFinal = null;
     this.blocks = [];
     this.source.close();
   }
@@ -222,17 +221,5 @@ export class GPT2Model {
     const read = this.source.readAsync ? this.source.readAsync.bind(this.source) : async (n: string) => this.source.read(n);
     const values = await Promise.all(names.map((n) => read(n)));
     return new Map(names.map((n, k) => [n, values[k]]));
-  }
-
-  /** The tied unembedding: kept when resident, made for this pass when streamed. */
-  private unembedding(): Unembedding {
-    if (this.unembed) return this.unembed;
-    if (this.embed) return (this.unembed = new Unembedding(this.embed.wte.read()));
-    const wte = this.loader()('wte.weight');
-    try {
-      return new Unembedding(wte);
-    } finally {
-      wte.dispose();
-    }
   }
 }

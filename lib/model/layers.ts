@@ -100,45 +100,61 @@ export class LayerNorm extends GPT2Layer {
   }
 }
 
+/**
+ * A Conv1D weight `[in, out]` as the left operand: stored transposed, `[out, in]`, so that
+ * y = x·W + b is computed as yᵀ = Wᵀ·xᵀ + b. On wasm the right operand of a matMul is repacked
+ * by XNNPACK on first use (and kept, doubling the memory); as the left operand a weight is used
+ * in place, so a model needs no second copy and streamed blocks pay no repacking.
+ */
+function transposedWeight(name: string, load: WeightLoader): tf.Tensor2D {
+  const w = load(name);
+  try {
+    return tf.transpose(w) as tf.Tensor2D; // [out, in]
+  } finally {
+    w.dispose();
+  }
+}
+
 /** Multi-head causal self-attention: c_attn to q, k, v; softmax(q kᵀ / √d + mask) v per head; c_proj. */
 export class CausalSelfAttention extends GPT2Layer {
   static className = 'GPT2CausalSelfAttention';
-  private readonly wAttn: LayerVariable;
+  private readonly wAttnT: LayerVariable;
   private readonly bAttn: LayerVariable;
-  private readonly wProj: LayerVariable;
+  private readonly wProjT: LayerVariable;
   private readonly bProj: LayerVariable;
   private readonly scale: tf.Scalar;
 
   constructor(name: string, load: WeightLoader, private readonly config: GPT2Config, private readonly layer: number) {
     super(name);
-    this.wAttn = this.given('c_attn.weight', load(`${name}.c_attn.weight`)); // [C, 3C]
-    this.bAttn = this.given('c_attn.bias', load(`${name}.c_attn.bias`));
-    this.wProj = this.given('c_proj.weight', load(`${name}.c_proj.weight`)); // [C, C]
-    this.bProj = this.given('c_proj.bias', load(`${name}.c_proj.bias`));
-    this.scale = tf.keep(tf.scalar(1 / Math.sqrt(config.nEmbd / config.nHead)));
+    const C = config.nEmbd;
+    this.wAttnT = this.given('c_attn.weight.T', transposedWeight(`${name}.c_attn.weight`, load)); // [3C, C]
+    this.bAttn = this.given('c_attn.bias', load(`${name}.c_attn.bias`).reshape([3 * C, 1]));
+    this.wProjT = this.given('c_proj.weight.T', transposedWeight(`${name}.c_proj.weight`, load)); // [C, C]
+    this.bProj = this.given('c_proj.bias', load(`${name}.c_proj.bias`).reshape([C, 1]));
+    this.scale = tf.keep(tf.scalar(1 / Math.sqrt(C / config.nHead)));
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: LayerArgs): tf.Tensor {
     const x = single(inputs) as tf.Tensor2D; // [T, C]
     const { taps, causalMask } = kwargs;
     const H = this.config.nHead;
-    const qkv = tf.fused.matMul({ a: x, b: this.wAttn.read() as tf.Tensor2D, bias: this.bAttn.read() }); // [T, 3C]
-    const [q, k, v] = tf.split(qkv, 3, 1); // each [T, C], heads side by side
-    const qs = tf.split(tf.mul(q, this.scale), H, 1); // H × [T, d]
-    const kT = tf.split(tf.transpose(k), H, 0); // H × [d, T]: transposed once, so each head is a plain matMul
-    const vs = tf.split(v, H, 1); // H × [T, d]
+    const qkvT = tf.add(tf.matMul(this.wAttnT.read() as tf.Tensor2D, tf.transpose(x)), this.bAttn.read()); // [3C, T]
+    const [qT, kT, vT] = tf.split(qkvT, 3, 0); // each [C, T], heads stacked by rows
+    const qs = tf.split(tf.transpose(tf.mul(qT, this.scale)), H, 1); // H × [T, d]
+    const kTs = tf.split(kT, H, 0); // H × [d, T]
+    const vs = tf.split(tf.transpose(vT), H, 1); // H × [T, d]
     const patterns: tf.Tensor2D[] = [];
     const heads: tf.Tensor2D[] = [];
     for (let h = 0; h < H; h++) {
-      const scores = tf.add(tf.matMul(qs[h], kT[h]), causalMask); // [T, T], query × key
+      const scores = tf.add(tf.matMul(qs[h] as tf.Tensor2D, kTs[h] as tf.Tensor2D), causalMask); // [T, T], query × key
       const pattern = tf.softmax(scores) as tf.Tensor2D;
       patterns.push(pattern);
-      heads.push(tf.matMul(pattern, vs[h])); // [T, d]
+      heads.push(tf.matMul(pattern, vs[h] as tf.Tensor2D)); // [T, d]
     }
     const patternTap = `blocks.${this.layer}.attn.hook_pattern`;
     if (taps.wants(patternTap)) taps.record(patternTap, tf.stack(patterns)); // [H, T, T]
-    const z = tf.concat(heads, 1); // [T, C]
-    return tf.fused.matMul({ a: z, b: this.wProj.read() as tf.Tensor2D, bias: this.bProj.read() });
+    const zT = tf.transpose(tf.concat(heads, 1)); // [C, T]
+    return tf.transpose(tf.add(tf.matMul(this.wProjT.read() as tf.Tensor2D, zT as tf.Tensor2D), this.bProj.read())); // [T, C]
   }
 
   dispose() {
@@ -147,22 +163,22 @@ export class CausalSelfAttention extends GPT2Layer {
   }
 }
 
-/** c_fc, GELU-tanh (HF's gelu_new), c_proj. */
+/** c_fc, GELU-tanh (HF's gelu_new), c_proj; computed transposed, `[4C, T]`, between the two. */
 export class MLP extends GPT2Layer {
   static className = 'GPT2MLP';
-  private readonly wFc: LayerVariable;
+  private readonly wFcT: LayerVariable;
   private readonly bFc: LayerVariable;
-  private readonly wProj: LayerVariable;
+  private readonly wProjT: LayerVariable;
   private readonly bProj: LayerVariable;
   private readonly cubic: tf.Scalar;
   private readonly linear: tf.Scalar;
 
-  constructor(name: string, load: WeightLoader) {
+  constructor(name: string, load: WeightLoader, config: GPT2Config) {
     super(name);
-    this.wFc = this.given('c_fc.weight', load(`${name}.c_fc.weight`)); // [C, 4C]
-    this.bFc = this.given('c_fc.bias', load(`${name}.c_fc.bias`));
-    this.wProj = this.given('c_proj.weight', load(`${name}.c_proj.weight`)); // [4C, C]
-    this.bProj = this.given('c_proj.bias', load(`${name}.c_proj.bias`));
+    this.wFcT = this.given('c_fc.weight.T', transposedWeight(`${name}.c_fc.weight`, load)); // [4C, C]
+    this.bFc = this.given('c_fc.bias', load(`${name}.c_fc.bias`).reshape([config.nInner, 1]));
+    this.wProjT = this.given('c_proj.weight.T', transposedWeight(`${name}.c_proj.weight`, load)); // [C, 4C]
+    this.bProj = this.given('c_proj.bias', load(`${name}.c_proj.bias`).reshape([config.nEmbd, 1]));
     // gelu_new(h) = h·sigmoid(2u), 2u = 2√(2/π)·(h + 0.044715 h³) = h·(linear + cubic·h²)
     const twoRoot = 2 * Math.sqrt(2 / Math.PI);
     this.linear = tf.keep(tf.scalar(twoRoot));
@@ -171,10 +187,10 @@ export class MLP extends GPT2Layer {
 
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = single(inputs) as tf.Tensor2D; // [T, C]
-    const h = tf.fused.matMul({ a: x, b: this.wFc.read() as tf.Tensor2D, bias: this.bFc.read() }); // [T, 4C]
-    const twoU = tf.mul(h, tf.add(tf.mul(tf.square(h), this.cubic), this.linear));
-    const gelu = tf.mul(h, tf.sigmoid(twoU)) as tf.Tensor2D;
-    return tf.fused.matMul({ a: gelu, b: this.wProj.read() as tf.Tensor2D, bias: this.bProj.read() }); // [T, C]
+    const hT = tf.add(tf.matMul(this.wFcT.read() as tf.Tensor2D, tf.transpose(x)), this.bFc.read()); // [4C, T]
+    const twoU = tf.mul(hT, tf.add(tf.mul(tf.square(hT), this.cubic), this.linear));
+    const geluT = tf.mul(hT, tf.sigmoid(twoU)) as tf.Tensor2D;
+    return tf.transpose(tf.add(tf.matMul(this.wProjT.read() as tf.Tensor2D, geluT), this.bProj.read())); // [T, C]
   }
 
   dispose() {
@@ -197,7 +213,7 @@ export class Block extends GPT2Layer {
     this.ln1 = this.sub(new LayerNorm(`h.${layer}.ln_1`, load, config.layerNormEpsilon));
     this.attn = this.sub(new CausalSelfAttention(`h.${layer}.attn`, load, config, layer));
     this.ln2 = this.sub(new LayerNorm(`h.${layer}.ln_2`, load, config.layerNormEpsilon));
-    this.mlp = this.sub(new MLP(`h.${layer}.mlp`, load));
+    this.mlp = this.sub(new MLP(`h.${layer}.mlp`, load, config));
   }
 
   /** The block's output; once every requested tap is recorded it stops early and returns the partial residual. */
@@ -237,18 +253,17 @@ export class Embedding extends GPT2Layer {
   }
 }
 
-/** The tied unembedding, logits = x · wteᵀ; wteᵀ is made once (a transposed copy) for a plain matMul. */
+/** The tied unembedding, logits = x · wteᵀ, computed as (wte · xᵀ)ᵀ so wte is used in place (see transposedWeight). */
 export class Unembedding extends GPT2Layer {
   static className = 'GPT2Unembedding';
-  private readonly wteT: LayerVariable;
 
-  constructor(wte: tf.Tensor) {
+  constructor(private readonly wte: { read(): tf.Tensor }) {
     super('unembed');
-    this.wteT = this.given('wte.weight.T', tf.transpose(wte)); // [C, V]
   }
 
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.matMul(single(inputs) as tf.Tensor2D, this.wteT.read() as tf.Tensor2D); // [T, V]
+    const x = single(inputs) as tf.Tensor2D; // [T, C]
+    return tf.transpose(tf.matMul(this.wte.read() as tf.Tensor2D, tf.transpose(x))); // [V, T] -> [T, V]
   }
 }
 
