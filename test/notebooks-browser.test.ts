@@ -30,6 +30,21 @@ function missingTools(): string[] {
   return missing;
 }
 
+/**
+ * The notebooks' environment for a test run: synthetic weights unless told otherwise (GPT-2 small's
+ * shape for parts 4's main sweep, the tiny model to exercise the gpt2-xl path quickly), and the
+ * shared copy of the UCI workbook for part 3 when data/ has none.
+ */
+function notebookEnv(): NodeJS.ProcessEnv {
+  const sharedXlsx = path.resolve(ROOT, '..', 'shared', 'data', 'uci-residential-building', 'Residential-Building-Data-Set.xlsx');
+  return {
+    ...process.env,
+    GPT2_MODEL: process.env.GPT2_MODEL ?? 'synthetic:gpt2',
+    GPT2_XL_MODEL: process.env.GPT2_XL_MODEL ?? 'synthetic:tiny',
+    ...(process.env.RESIDENTIAL_BUILDING_XLSX === undefined && fs.existsSync(sharedXlsx) ? { RESIDENTIAL_BUILDING_XLSX: sharedXlsx } : {}),
+  };
+}
+
 const notebooks = fs
   .readdirSync(path.join(ROOT, 'notebooks'))
   .filter((f) => f.endsWith('.ipynb'))
@@ -53,11 +68,7 @@ describe('executed notebooks in a browser', () => {
       const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-notebooks.js')], {
         cwd: ROOT,
         encoding: 'utf8',
-        env: {
-          ...process.env,
-          GPT2_MODEL: process.env.GPT2_MODEL ?? 'synthetic:gpt2',
-          GPT2_XL_MODEL: process.env.GPT2_XL_MODEL ?? 'synthetic:tiny',
-        },
+        env: notebookEnv(),
         maxBuffer: 64 * 1024 * 1024,
       });
       run = { status: result.status, output: `${result.stdout}\n${result.stderr}` };
