@@ -37,7 +37,7 @@ export const ARTICLE_COLUMNS: ReadonlyArray<{
   { letter: 'F', id: 'V-2', name: 'FloorArea', meaning: 'total floor area of the building (m²)' },
   { letter: 'V', id: 'V-20', name: 'Interest', meaning: 'interest rate for a loan, time lag 1 (%)' },
   { letter: 'AA', id: 'V-25', name: 'CPI', meaning: 'consumer price index in the base year, lag 1' },
-  { letter: 'DD', id: 'V-9', name: 'Price', meaning: 'actual sales price (10,000 IRR)' },
+  { letter: 'DD', id: 'V-9', name: 'Price', meaning: 'actual sales price (10000 IRRm)' },
 ];
 
 const DATA_SHEET = 'Data';
