@@ -5,12 +5,12 @@
  * Survival functions are computed from the tail itself, never as 1 - cdf, so that p-values as small
  * as 1e-60 keep their relative accuracy (scipy's `sf` does the same).
  */
-import tCdfLib = require('@stdlib/stats-base-dists-t-cdf');
-import tQuantileLib = require('@stdlib/stats-base-dists-t-quantile');
-import fCdfLib = require('@stdlib/stats-base-dists-f-cdf');
-import chiSquareCdfLib = require('@stdlib/stats-base-dists-chisquare-cdf');
-import normalCdfLib = require('@stdlib/stats-base-dists-normal-cdf');
-import normalQuantileLib = require('@stdlib/stats-base-dists-normal-quantile');
+import tCdfLib from '@stdlib/stats-base-dists-t-cdf';
+import tQuantileLib from '@stdlib/stats-base-dists-t-quantile';
+import fCdfLib from '@stdlib/stats-base-dists-f-cdf';
+import chiSquareCdfLib from '@stdlib/stats-base-dists-chisquare-cdf';
+import normalCdfLib from '@stdlib/stats-base-dists-normal-cdf';
+import normalQuantileLib from '@stdlib/stats-base-dists-normal-quantile';
 
 export function tCdf(x: number, df: number): number {
   return tCdfLib(x, df);

@@ -63,18 +63,35 @@ function applyReflector(a: Float64Array, n: number, j: number, tau: number, targ
   for (let i = j + 1; i < n; i++) target[offset + i] -= w * a[col + i];
 }
 
-/** Q'y for a factorisation from householderQR. */
-function applyQt(a: Float64Array, tau: Float64Array, n: number, k: number, y: Float64Array): Float64Array {
-  const out = new Float64Array(Math.max(n, k)); // zero-padded when n < k (R's missing rows are zero)
-  out.set(y);
-  for (let j = 0; j < Math.min(n, k); j++) applyReflector(a, n, j, tau[j], out, 0);
-  return out;
-}
+/** Rows per block in rFactor: a block of [X y] (about 180 KB for k = 10) stays in cache. */
+const BLOCK_ROWS = 2048;
 
-/** The k x k upper triangle R, column-major. */
-function upperTriangle(a: Float64Array, n: number, k: number): Float64Array {
-  const r = new Float64Array(k * k);
-  for (let j = 0; j < k; j++) for (let i = 0; i <= Math.min(j, n - 1); i++) r[j * k + i] = a[j * n + i];
+/**
+ * The R of a Householder QR of [X extra] (column-major n x k, plus an optional extra column), k' x k'
+ * column-major with k' = k (+1). Rows are taken in blocks: each block is stacked under the R so far
+ * and factored again (sequential TSQR), which is as stable as one big Householder QR but works in
+ * cache. With extra = y, R's last column holds Q'y above the diagonal and +-|residual| on it.
+ */
+export function rFactor(x: Float64Array, n: number, k: number, extra?: Float64Array): Float64Array {
+  const m = extra ? k + 1 : k;
+  const r = new Float64Array(m * m);
+  let rRows = 0; // rows of r that hold values so far (fewer than m only at the start)
+  let block = new Float64Array(0);
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const count = Math.min(BLOCK_ROWS, n - start);
+    const rows = rRows + count;
+    if (block.length !== rows * m) block = new Float64Array(rows * m);
+    for (let j = 0; j < m; j++) {
+      const col = j * rows;
+      for (let i = 0; i < rRows; i++) block[col + i] = r[j * m + i];
+      const source = j < k ? x.subarray(j * n + start, j * n + start + count) : extra!.subarray(start, start + count);
+      block.set(source, col + rRows);
+    }
+    householderQR(block, rows, m);
+    rRows = Math.min(rows, m);
+    r.fill(0);
+    for (let j = 0; j < m; j++) for (let i = 0; i <= Math.min(j, rRows - 1); i++) r[j * m + i] = block[j * rows + i];
+  }
   return r;
 }
 
@@ -189,10 +206,10 @@ function residuals(x: Float64Array, n: number, k: number, y: Float64Array, b: Fl
  * double-double path, where rounding the design itself would cost digits.
  */
 export function leastSquares(x: Float64Array, n: number, k: number, y: Float64Array, xLow?: Float64Array): LeastSquaresSolution {
-  const a = Float64Array.from(x);
-  const tau = householderQR(a, n, k);
-  const qty = applyQt(a, tau, n, k, y);
-  const r = upperTriangle(a, n, k);
+  const rAugmented = rFactor(x, n, k, y); // (k+1, k+1): [R Q'y; 0 +-|e|]
+  const r = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) r.set(rAugmented.subarray(j * (k + 1), j * (k + 1) + k), j * k);
+  const qty = rAugmented.slice(k * (k + 1), k * (k + 1) + k);
   const svd = jacobiSVD(r, k);
 
   // Rank is judged after scaling each column to unit length, so that a column's units (e.g. x^10

@@ -3,7 +3,7 @@
  * `sm.OLS(y, X).fit().summary()` prints (statsmodels 0.13.5), and the attributes carry the same
  * names (camelCase) and meanings.
  */
-import { leastSquares, jacobiSVD, householderQR } from './linalg';
+import { leastSquares, jacobiSVD, rFactor } from './linalg';
 import { chiSquareSf, fSf, normalPpf, normalSf, tPpf, tSf } from './distributions';
 import { renderSummary, summaryTables, SummaryTables } from './summary';
 import { pyFormat } from './pyformat';
@@ -80,11 +80,7 @@ function designMatrix(y: ArrayLike<number>, X: ArrayLike<ArrayLike<number>>): { 
 
 /** numpy.linalg.matrix_rank of a column-major (n, k) matrix: singular values above smax * max(n, k) * eps. */
 function matrixRank(x: Float64Array, n: number, k: number): number {
-  const a = Float64Array.from(x);
-  householderQR(a, n, k);
-  const r = new Float64Array(k * k);
-  for (let j = 0; j < k; j++) for (let i = 0; i <= Math.min(j, n - 1); i++) r[j * k + i] = a[j * n + i];
-  const s = jacobiSVD(r, k).s;
+  const s = jacobiSVD(rFactor(x, n, k), k).s;
   const tolerance = s[0] * Math.max(n, k) * EPS;
   return s.filter((v) => v > tolerance).length;
 }
@@ -228,8 +224,10 @@ export class OLSResults {
   readonly bse: number[];
   readonly tvalues: number[];
   readonly pvalues: number[];
-  readonly resid: number[];
-  readonly fittedValues: number[];
+  private readonly residArray: Float64Array;
+  private readonly endog: Float64Array;
+  private residCache: number[] | undefined;
+  private fittedCache: number[] | undefined;
   readonly ssr: number;
   readonly centeredTss: number;
   readonly uncenteredTss: number;
@@ -271,7 +269,8 @@ export class OLSResults {
     if (names.length !== k) {
       throw new Error(`ols: ${names.length} names for ${k} columns of X; pass one name per column.`);
     }
-    const yv = Float64Array.from({ length: n }, (_, i) => y[i]);
+    const yv = new Float64Array(n);
+    for (let i = 0; i < n; i++) yv[i] = y[i];
     let xLow: Float64Array | undefined;
     if (options.XLow) {
       const low = designMatrix(yv, options.XLow);
@@ -294,8 +293,8 @@ export class OLSResults {
     this.rank = fit.rank;
     this.dfModel = fit.rank - kConstant;
     this.dfResid = n - fit.rank;
-    this.resid = Array.from(fit.resid);
-    this.fittedValues = this.resid.map((r, i) => yv[i] - r);
+    this.residArray = fit.resid;
+    this.endog = yv;
 
     let ssr = 0;
     for (const r of fit.resid) ssr += r * r;
@@ -423,6 +422,18 @@ export class OLSResults {
     idx.forEach((a, i) => idx.forEach((b, j) => (quad += (this.params[a] / d[i]) * inv[i * size + j] * (this.params[b] / d[j]))));
     const fvalue = quad / J;
     return { fvalue, pvalue: fSf(fvalue, J, this.dfResid) };
+  }
+
+  /** Residuals y - X b (computed on first use, like statsmodels' cached attributes). */
+  get resid(): number[] {
+    this.residCache ??= Array.from(this.residArray);
+    return this.residCache;
+  }
+
+  /** Fitted values X b. */
+  get fittedValues(): number[] {
+    this.fittedCache ??= Array.from(this.residArray, (r, i) => this.endog[i] - r);
+    return this.fittedCache;
   }
 
   /** Confidence intervals [lower, upper] per parameter (t or normal quantiles as useT). */

@@ -5,9 +5,9 @@
  * Each generator returns a draw function with `.sample(n, ...)` for n draws:
  *   const draw = normal(42); draw(0, 1); draw.sample(100, 0, 1)
  */
-import normalLib = require('@stdlib/random-base-normal');
-import uniformLib = require('@stdlib/random-base-uniform');
-import discreteUniformLib = require('@stdlib/random-base-discrete-uniform');
+import normalLib from '@stdlib/random-base-normal';
+import uniformLib from '@stdlib/random-base-uniform';
+import discreteUniformLib from '@stdlib/random-base-discrete-uniform';
 
 export interface Generator<Args extends unknown[]> {
   (...args: Args): number;
