@@ -33,7 +33,13 @@ if (!jupyter) {
   process.exit(2);
 }
 console.log(`Starting ${[jupyter.command, ...jupyter.args].join(' ')} in ${NOTEBOOKS_DIR} (kernel: TypeScript (tslab, workbook))`);
-const child = spawn(jupyter.command, [...jupyter.args, ...process.argv.slice(2)], {
+const extra = process.argv.slice(2);
+// Jupyter refuses to start as root (containers often run as root) unless told that it is meant.
+if (typeof process.getuid === 'function' && process.getuid() === 0 && !extra.includes('--allow-root')) {
+  console.log('Running as root: passing --allow-root to Jupyter.');
+  extra.push('--allow-root');
+}
+const child = spawn(jupyter.command, [...jupyter.args, ...extra], {
   stdio: 'inherit',
   env,
   cwd: NOTEBOOKS_DIR,
