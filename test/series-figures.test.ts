@@ -143,12 +143,24 @@ describe('diagnosticsFigure', () => {
 });
 
 describe('part 3 exploration figures', () => {
-  it('builds a scatter matrix with one dimension per column', () => {
+  it('builds a scatter matrix: histograms on the diagonal, every pair off it', () => {
     const figure = scatterMatrix({ FloorArea: [1, 2, 3], Price: [4, 5, 6] });
-    const splom = figure.data[0] as { type: string; dimensions: Array<{ label: string; values: number[] }> };
-    expect(splom.type).toBe('splom');
-    expect(splom.dimensions.map((d) => d.label)).toEqual(['FloorArea', 'Price']);
-    expect(splom.dimensions[1].values).toEqual([4, 5, 6]);
+    expect(figure.data.map((t) => [t.type, t.xaxis, t.yaxis])).toEqual([
+      ['histogram', 'x', 'y'],
+      ['scatter', 'x2', 'y2'],
+      ['scatter', 'x3', 'y3'],
+      ['histogram', 'x4', 'y4'],
+    ]);
+    // panel (row 0, column 1): Price on x against FloorArea on y
+    expect([figure.data[1].x, figure.data[1].y]).toEqual([
+      [4, 5, 6],
+      [1, 2, 3],
+    ]);
+    expect(figure.data[3].x).toEqual([4, 5, 6]);
+    // row 0 sits at the top, and only the bottom row labels its x axes
+    const axis = (key: string) => figure.layout[key] as { domain: number[]; showticklabels: boolean };
+    expect(axis('yaxis').domain[0]).toBeGreaterThan(axis('yaxis3').domain[1]);
+    expect([axis('xaxis').showticklabels, axis('xaxis3').showticklabels]).toEqual([false, true]);
   });
 
   it('refuses columns of different lengths', () => {

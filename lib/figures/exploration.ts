@@ -25,35 +25,78 @@ function checkColumns(what: string, columns: NamedColumns): string[] {
   return names;
 }
 
-/** Every pair of variables against each other (Plotly's splom), lower triangle only. */
+/**
+ * Every pair of variables against each other, as pandas' `scatter_matrix` draws it: row r and column c
+ * plot column c's values (x) against row r's (y), and the diagonal holds each variable's histogram.
+ * Plain SVG scatter traces on a grid of axes (not Plotly's WebGL splom), so the figure draws wherever
+ * the notebook is opened, WebGL or not.
+ */
 export function scatterMatrix(columns: NamedColumns, title = 'Scatter matrix'): Figure {
   const names = checkColumns('scatterMatrix', columns);
-  const axisStyle = { showline: false, zeroline: false, gridcolor: '#eee', ticklen: 3 };
-  const layout: Record<string, unknown> = {
+  const k = names.length;
+  const gap = 0.025;
+  const size = (1 - gap * (k - 1)) / k;
+  const span = (i: number): [number, number] => [i * (size + gap), i * (size + gap) + size];
+  const data: Figure['data'] = [];
+  const layout: Figure['layout'] = {
     title: { text: title },
-    height: 170 * names.length + 120,
-    width: 170 * names.length + 140,
+    height: 190 * k + 130,
+    width: 190 * k + 150,
     hovermode: 'closest',
-    dragmode: 'select',
     template: 'plotly_white',
     showlegend: false,
+    bargap: 0.05,
+    margin: { t: 70, l: 80, r: 30, b: 70 },
   };
-  names.forEach((_, k) => {
-    layout[k === 0 ? 'xaxis' : `xaxis${k + 1}`] = axisStyle;
-    layout[k === 0 ? 'yaxis' : `yaxis${k + 1}`] = axisStyle;
+  names.forEach((rowName, r) => {
+    names.forEach((colName, c) => {
+      const panel = r * k + c + 1;
+      const xId = panel === 1 ? 'x' : `x${panel}`;
+      const yId = panel === 1 ? 'y' : `y${panel}`;
+      if (r === c) {
+        data.push({
+          type: 'histogram',
+          name: colName,
+          x: columns[colName],
+          nbinsx: 20,
+          marker: { color: COLORS.observed, opacity: 0.75 },
+          xaxis: xId,
+          yaxis: yId,
+        });
+      } else {
+        data.push({
+          type: 'scatter',
+          mode: 'markers',
+          name: `${rowName} by ${colName}`,
+          x: columns[colName],
+          y: columns[rowName],
+          marker: { color: COLORS.observed, size: 4, opacity: 0.55 },
+          hovertemplate: `${colName} = %{x}<br>${rowName} = %{y}<extra></extra>`,
+          xaxis: xId,
+          yaxis: yId,
+        });
+      }
+      const bottomRow = r === k - 1;
+      const leftColumn = c === 0;
+      layout[panel === 1 ? 'xaxis' : `xaxis${panel}`] = {
+        domain: span(c),
+        anchor: yId,
+        showticklabels: bottomRow,
+        title: bottomRow ? { text: colName } : undefined,
+        zeroline: false,
+        gridcolor: '#eee',
+      };
+      layout[panel === 1 ? 'yaxis' : `yaxis${panel}`] = {
+        domain: span(k - 1 - r), // row 0 at the top
+        anchor: xId,
+        showticklabels: leftColumn && r !== c, // the diagonal's axis counts rows, not the variable
+        title: leftColumn ? { text: rowName } : undefined,
+        zeroline: false,
+        gridcolor: '#eee',
+      };
+    });
   });
-  return {
-    data: [
-      {
-        type: 'splom',
-        dimensions: names.map((name) => ({ label: name, values: columns[name] })),
-        showupperhalf: false,
-        diagonal: { visible: false },
-        marker: { color: COLORS.observed, size: 4, opacity: 0.6, line: { width: 0 } },
-      },
-    ],
-    layout,
-  };
+  return { data, layout };
 }
 
 /**
