@@ -88,6 +88,19 @@ describe('executed notebooks in a browser', () => {
   it('runs every notebook without an error or stderr output', () => {
     expect(notebooks.length, 'notebooks/ holds the series').toBeGreaterThan(0);
     expect(run.status, run.output.slice(-6000)).toBe(0);
+    for (const name of notebooks) {
+      const file = path.join(OUT, `${name}.ipynb`);
+      expect(fs.existsSync(file), `${file} was written`).toBe(true);
+      const executed = JSON.parse(fs.readFileSync(file, 'utf8'));
+      executed.cells.forEach((cell: { cell_type: string; execution_count: number | null; outputs: Array<{ output_type: string; name?: string; text?: string | string[] }> }, i: number) => {
+        if (cell.cell_type !== 'code') return;
+        expect(cell.execution_count, `${name} cell ${i} ran`).not.toBeNull();
+        for (const output of cell.outputs) {
+          const text = [output.text ?? ''].flat().join('');
+          expect(output.output_type === 'error' || output.name === 'stderr', `${name} cell ${i}: ${text.slice(0, 500)}`).toBe(false);
+        }
+      });
+    }
   });
 
   for (const name of notebooks) {
@@ -130,6 +143,16 @@ describe('executed notebooks in a browser', () => {
           height: Math.ceil(figure.box.height + 16),
         });
       }
+      // Figures whose points carry tokens show the token and its position on hover.
+      const hovers = await page.evaluate<string[]>(`[...document.querySelectorAll('div.workbook-figure')].flatMap((d) => {
+        const curve = (d.data || []).findIndex((t) => String(t.hovertemplate || '').includes('(position %{customdata[1]})'));
+        if (curve < 0) return [];
+        window.Plotly.Fx.hover(d, [{ curveNumber: curve, pointNumber: 0 }], 'xy');
+        return [d.querySelector('.hoverlayer').textContent];
+      })`);
+      if (name.startsWith('04-')) expect(hovers.length, 'figure 1 of part 4 has token hovers').toBeGreaterThan(0);
+      for (const text of hovers) expect(text).toMatch(/token ".*" \(position \d+\)/);
+
       // The top of the page, to see the notebook around the figures.
       await page.screenshot(path.join(SHOTS, name, 'page-top.png'), { x: 0, y: 0, width: 1280, height: 1600 });
     });
