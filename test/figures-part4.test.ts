@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { betasByLayerFigure } from '../lib/figures/betas-by-layer';
 import { SYNTHETIC_NOTE } from '../lib/figures/figure';
-import { figureHtml, htmlPage, plotlyScript } from '../lib/figures/html';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { figureHtml, htmlPage, plotlyScript, writeFigureHtml } from '../lib/figures/html';
 import { layerColor, plasma } from '../lib/figures/plasma';
 
 const rows = [0, 1, 2].flatMap((layer) => [
@@ -67,5 +70,17 @@ describe('figure HTML', () => {
     const page = htmlPage('two <figures>', figureHtml({ data: [], layout: {} }) + figureHtml({ data: [], layout: {} }));
     expect(page.split('* plotly.js v').length - 1).toBe(1);
     expect(page).toContain('<title>two &lt;figures&gt;</title>');
+  });
+
+  it('writes a standalone page for one figure, whole or not at all', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'figure-'));
+    const file = path.join(dir, 'sub', 'betas.html');
+    writeFigureHtml(file, betasByLayerFigure(rows, { model: 'gpt2', synthetic: false }), 'Betas');
+    const html = fs.readFileSync(file, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('<title>Betas</title>');
+    expect(html.split('class="workbook-figure"').length - 1).toBe(1);
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['betas.html']);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
