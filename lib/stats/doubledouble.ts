@@ -96,3 +96,93 @@ export function ddSqrt(a: DD, out: DD): DD {
   const correction = diff.hi / (2 * x);
   return ddAdd(dd(x), dd(correction), out);
 }
+
+/**
+ * Vector kernels for the double-double QR, written out without temporaries (the object-based
+ * operations above allocate, which dominates on long columns). Vectors are (hi, lo) array pairs.
+ */
+
+/** out = start + sum over i in [from, to) of a[aOffset + i] * b[bOffset + i]. */
+export function ddDot(
+  aHi: Float64Array, aLo: Float64Array, aOffset: number,
+  bHi: Float64Array, bLo: Float64Array, bOffset: number,
+  from: number, to: number, start: DD, out: DD,
+): DD {
+  let sHi = start.hi;
+  let sLo = start.lo;
+  for (let i = from; i < to; i++) {
+    const ah = aHi[aOffset + i];
+    const al = aLo[aOffset + i];
+    const bh = bHi[bOffset + i];
+    const bl = bLo[bOffset + i];
+    // product (ph, pl) = a * b
+    const ph = ah * bh;
+    let t = SPLITTER * ah;
+    const ahh = t - (t - ah);
+    const ahl = ah - ahh;
+    t = SPLITTER * bh;
+    const bhh = t - (t - bh);
+    const bhl = bh - bhh;
+    let pl = ahh * bhh - ph + ahh * bhl + ahl * bhh + ahl * bhl;
+    pl += ah * bl + al * bh;
+    // sum (sHi, sLo) += (ph, pl), the accurate double-double addition
+    const s = sHi + ph;
+    const bb = s - sHi;
+    let e = sHi - (s - bb) + (ph - bb);
+    const u = sLo + pl;
+    const cc = u - sLo;
+    const f = sLo - (u - cc) + (pl - cc);
+    e += u;
+    let h = s + e;
+    let l = e - (h - s);
+    l += f;
+    const h2 = h + l;
+    l = l - (h2 - h);
+    h = h2;
+    sHi = h;
+    sLo = l;
+  }
+  out.hi = sHi;
+  out.lo = sLo;
+  return out;
+}
+
+/** c[cOffset + i] -= w * a[aOffset + i] for i in [from, to). */
+export function ddSubScaled(
+  w: DD,
+  aHi: Float64Array, aLo: Float64Array, aOffset: number,
+  cHi: Float64Array, cLo: Float64Array, cOffset: number,
+  from: number, to: number,
+): void {
+  const wh = -w.hi;
+  const wl = -w.lo;
+  let t = SPLITTER * wh;
+  const whh = t - (t - wh);
+  const whl = wh - whh;
+  for (let i = from; i < to; i++) {
+    const ah = aHi[aOffset + i];
+    const al = aLo[aOffset + i];
+    const ph = wh * ah;
+    t = SPLITTER * ah;
+    const ahh = t - (t - ah);
+    const ahl = ah - ahh;
+    let pl = whh * ahh - ph + whh * ahl + whl * ahh + whl * ahl;
+    pl += wh * al + wl * ah;
+    const ch = cHi[cOffset + i];
+    const cl = cLo[cOffset + i];
+    const s = ch + ph;
+    const bb = s - ch;
+    let e = ch - (s - bb) + (ph - bb);
+    const u = cl + pl;
+    const cc = u - cl;
+    const f = cl - (u - cc) + (pl - cc);
+    e += u;
+    let h = s + e;
+    let l = e - (h - s);
+    l += f;
+    const h2 = h + l;
+    l = l - (h2 - h);
+    cHi[cOffset + i] = h2;
+    cLo[cOffset + i] = l;
+  }
+}

@@ -8,7 +8,7 @@
  *   arithmetic, so designs like NIST's Filip polynomial still get 10+ digits.
  * - Rank deficient: the minimum-norm solution pinv(X) y from the SVD of R, as statsmodels' pinv.
  */
-import { DD, dd, ddAdd, ddDiv, ddMul, ddSqrt, ddSub } from './doubledouble';
+import { DD, dd, ddAdd, ddDiv, ddDot, ddMul, ddSqrt, ddSub, ddSubScaled } from './doubledouble';
 
 const EPS = 2.220446049250313e-16;
 /** Above this (column-scaled) condition number the factorisation is redone in double-double. */
@@ -288,9 +288,7 @@ function leastSquaresDoubleDouble(
 
   for (let j = 0; j < k; j++) {
     const col = j * n;
-    acc.hi = 0;
-    acc.lo = 0;
-    for (let i = j; i < n; i++) ddAdd(acc, ddMul(at(col + i), at(col + i), tmp), acc);
+    ddDot(hi, lo, col, hi, lo, col, j, n, dd(), acc);
     if (acc.hi === 0) throw new Error('internal: zero column in a full-rank double-double factorisation');
     const norm = ddSqrt(acc, dd());
     const a0 = at(col + j);
@@ -306,17 +304,12 @@ function leastSquaresDoubleDouble(
     lo[col + j] = beta.lo;
     for (let l = j + 1; l <= k; l++) {
       const c = l * n;
-      const w = at(c + j);
-      for (let i = j + 1; i < n; i++) ddAdd(w, ddMul(at(col + i), at(c + i), tmp), w);
+      const w = ddDot(hi, lo, col, hi, lo, c, j + 1, n, at(c + j), dd());
       ddMul(w, tauJ, w);
       ddSub(at(c + j), w, t);
       hi[c + j] = t.hi;
       lo[c + j] = t.lo;
-      for (let i = j + 1; i < n; i++) {
-        ddSub(at(c + i), ddMul(w, at(col + i), tmp), t);
-        hi[c + i] = t.hi;
-        lo[c + i] = t.lo;
-      }
+      ddSubScaled(w, hi, lo, col, hi, lo, c, j + 1, n);
     }
   }
 

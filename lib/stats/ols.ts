@@ -465,11 +465,11 @@ export class OLSResults {
     const smallest = this.eigenvals[this.eigenvals.length - 1];
     if (smallest < 1e-10) {
       notes.push(
-        `The smallest eigenvalue is ${pyG(smallest)}. This might indicate that there are\nstrong multicollinearity problems or that the design matrix is singular.`,
+        `The smallest eigenvalue is ${pyFormat('%6.3g', smallest)}. This might indicate that there are\nstrong multicollinearity problems or that the design matrix is singular.`,
       );
     } else if (this.conditionNumber > 1000) {
       notes.push(
-        `The condition number is large, ${pyG(this.conditionNumber)}. This might indicate that there are\nstrong multicollinearity or other numerical problems.`,
+        `The condition number is large, ${pyFormat('%6.3g', this.conditionNumber)}. This might indicate that there are\nstrong multicollinearity or other numerical problems.`,
       );
     }
     return notes;
@@ -484,10 +484,6 @@ export class OLSResults {
   summaryTables(options: { alpha?: number; now?: Date } = {}): SummaryTables {
     return summaryTables(this, options.alpha ?? 0.05, options.now ?? new Date());
   }
-}
-
-function pyG(x: number): string {
-  return pyFormat('%6.3g', x);
 }
 
 /** Fit y on X by least squares; `X` rows are observations. Add a constant column with addConstant. */
