@@ -13,7 +13,8 @@ import { resolveWeights } from '../weights/resolve';
 import { WeightSource } from '../weights/source';
 import { BackendName, useBackend } from './backend';
 import { GPT2Config, blockWeights, expectedWeights, parameterCount } from './config';
-import { Block, Embedding, LayerArgs, LayerNorm, Unembedding, WeightLoader } from './layers';
+import { Block, Embedding, LayerArgs, LayerNorm, Unembedding } from './layers';
+import { WeightLoader, weightLoader } from './weight-loader';
 import { TapRecorder, checkTaps, tapNames } from './taps';
 
 export type Residency = 'auto' | 'resident' | 'streamed';
@@ -152,7 +153,7 @@ export class GPT2Model {
         if (streamed) {
           const weights = await prefetch!;
           prefetch = i + 1 < this.config.nLayer ? this.readBlock(i + 1) : null; // the next read overlaps this block's work
-          block = new Block(this.config, i, this.loaderFrom(weights));
+          block = new Block(this.config, i, this.loader(weights));
         }
         try {
           advance((h) => block.call(h, args));
@@ -203,16 +204,8 @@ export class GPT2Model {
     this.source.close();
   }
 
-  private loader(): WeightLoader {
-    return (name) => tf.tensor(this.source.read(name), this.source.shape(name), 'float32');
-  }
-
-  private loaderFrom(weights: Map<string, Float32Array>): WeightLoader {
-    return (name) => {
-      const values = weights.get(name);
-      if (!values) throw new Error(`weight ${name} was not read`);
-      return tf.tensor(values, this.source.shape(name), 'float32');
-    };
+  private loader(preread?: Map<string, Float32Array>): WeightLoader {
+    return weightLoader(this.source, preread);
   }
 
   /** Block i's weights, read in the background when the source can. */

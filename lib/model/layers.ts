@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { GPT2Config } from './config';
 import { TapRecorder } from './taps';
+import { WeightLoader } from './weight-loader';
 
 /** Hands an existing tensor to `addWeight` (whose variable then shares its memory, no copy). */
 class Given extends tf.serialization.Serializable {
@@ -68,8 +69,6 @@ abstract class GPT2Layer extends tf.layers.Layer {
   }
 }
 
-/** Reads one tensor of a checkpoint's weights into the backend (the caller names it fully). */
-export type WeightLoader = (name: string) => tf.Tensor;
 
 /** LayerNorm over the last axis, with gain and bias (eps from the config). */
 export class LayerNorm extends GPT2Layer {
@@ -101,19 +100,12 @@ export class LayerNorm extends GPT2Layer {
 }
 
 /**
- * A Conv1D weight `[in, out]` as the left operand: stored transposed, `[out, in]`, so that
- * y = x·W + b is computed as yᵀ = Wᵀ·xᵀ + b. On wasm the right operand of a matMul is repacked
+ * Conv1D weights `[in, out]` are used as the left matMul operand: stored transposed, `[out, in]`,
+ * so y = x·W + b is computed as yᵀ = Wᵀ·xᵀ + b. On wasm the right operand of a matMul is repacked
  * by XNNPACK on first use (and kept, doubling the memory); as the left operand a weight is used
  * in place, so a model needs no second copy and streamed blocks pay no repacking.
  */
-function transposedWeight(name: string, load: WeightLoader): tf.Tensor2D {
-  const w = load(name);
-  try {
-    return tf.transpose(w) as tf.Tensor2D; // [out, in]
-  } finally {
-    w.dispose();
-  }
-}
+const TRANSPOSED = { transpose: true };
 
 /** Multi-head causal self-attention: c_attn to q, k, v; softmax(q kᵀ / √d + mask) v per head; c_proj. */
 export class CausalSelfAttention extends GPT2Layer {
@@ -127,9 +119,9 @@ export class CausalSelfAttention extends GPT2Layer {
   constructor(name: string, load: WeightLoader, private readonly config: GPT2Config, private readonly layer: number) {
     super(name);
     const C = config.nEmbd;
-    this.wAttnT = this.given('c_attn.weight.T', transposedWeight(`${name}.c_attn.weight`, load)); // [3C, C]
+    this.wAttnT = this.given('c_attn.weight.T', load(`${name}.c_attn.weight`, TRANSPOSED)); // [3C, C]
     this.bAttn = this.given('c_attn.bias', load(`${name}.c_attn.bias`).reshape([3 * C, 1]));
-    this.wProjT = this.given('c_proj.weight.T', transposedWeight(`${name}.c_proj.weight`, load)); // [C, C]
+    this.wProjT = this.given('c_proj.weight.T', load(`${name}.c_proj.weight`, TRANSPOSED)); // [C, C]
     this.bProj = this.given('c_proj.bias', load(`${name}.c_proj.bias`).reshape([C, 1]));
     this.scale = tf.keep(tf.scalar(1 / Math.sqrt(C / config.nHead)));
   }
@@ -175,9 +167,9 @@ export class MLP extends GPT2Layer {
 
   constructor(name: string, load: WeightLoader, config: GPT2Config) {
     super(name);
-    this.wFcT = this.given('c_fc.weight.T', transposedWeight(`${name}.c_fc.weight`, load)); // [4C, C]
+    this.wFcT = this.given('c_fc.weight.T', load(`${name}.c_fc.weight`, TRANSPOSED)); // [4C, C]
     this.bFc = this.given('c_fc.bias', load(`${name}.c_fc.bias`).reshape([config.nInner, 1]));
-    this.wProjT = this.given('c_proj.weight.T', transposedWeight(`${name}.c_proj.weight`, load)); // [C, 4C]
+    this.wProjT = this.given('c_proj.weight.T', load(`${name}.c_proj.weight`, TRANSPOSED)); // [C, 4C]
     this.bProj = this.given('c_proj.bias', load(`${name}.c_proj.bias`).reshape([config.nEmbd, 1]));
     // gelu_new(h) = h·sigmoid(2u), 2u = 2√(2/π)·(h + 0.044715 h³) = h·(linear + cubic·h²)
     const twoRoot = 2 * Math.sqrt(2 / Math.PI);
@@ -253,7 +245,7 @@ export class Embedding extends GPT2Layer {
   }
 }
 
-/** The tied unembedding, logits = x · wteᵀ, computed as (wte · xᵀ)ᵀ so wte is used in place (see transposedWeight). */
+/** The tied unembedding, logits = x · wteᵀ, computed as (wte · xᵀ)ᵀ so wte is used in place (see TRANSPOSED). */
 export class Unembedding extends GPT2Layer {
   static className = 'GPT2Unembedding';
 
