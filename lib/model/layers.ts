@@ -107,11 +107,17 @@ export class LayerNorm extends GPT2Layer {
  */
 const TRANSPOSED = { transpose: true };
 
-/** Multi-head causal self-attention: c_attn to q, k, v; softmax(q kᵀ / √d + mask) v per head; c_proj. */
+/**
+ * Multi-head causal self-attention: per head, q, k, v from c_attn; softmax(q kᵀ / √d + mask) v;
+ * the heads side by side through c_proj. c_attn is cut into per-head weights when loaded, so each
+ * head's q, k, v come straight from a matMul (slicing them out of one output costs more on wasm:
+ * its slice copies the whole input to JavaScript, its gather is slow).
+ */
 export class CausalSelfAttention extends GPT2Layer {
   static className = 'GPT2CausalSelfAttention';
-  private readonly wAttnT: LayerVariable;
-  private readonly bAttn: LayerVariable;
+  /** [q, k, v][h]: that head's rows of c_attn.weightᵀ, [d, C], and of c_attn.bias, [d, 1] */
+  private readonly wHeads: LayerVariable[][];
+  private readonly bHeads: LayerVariable[][];
   private readonly wProjT: LayerVariable;
   private readonly bProj: LayerVariable;
   private readonly scale: tf.Scalar;
@@ -119,34 +125,40 @@ export class CausalSelfAttention extends GPT2Layer {
   constructor(name: string, load: WeightLoader, private readonly config: GPT2Config, private readonly layer: number) {
     super(name);
     const C = config.nEmbd;
-    this.wAttnT = this.given('c_attn.weight.T', load(`${name}.c_attn.weight`, TRANSPOSED)); // [3C, C]
-    this.bAttn = this.given('c_attn.bias', load(`${name}.c_attn.bias`).reshape([3 * C, 1]));
+    const H = config.nHead;
+    const d = C / H;
+    const w = load.parts(`${name}.c_attn.weight`, 3 * H, TRANSPOSED); // 3H × [d, C]
+    const b = load.parts(`${name}.c_attn.bias`, 3 * H); // 3H × [d]
+    const parts = ['q', 'k', 'v'];
+    this.wHeads = parts.map((p, i) => Array.from({ length: H }, (_, h) => this.given(`c_attn.weight.T.${p}${h}`, w[i * H + h])));
+    this.bHeads = parts.map((p, i) => Array.from({ length: H }, (_, h) => this.given(`c_attn.bias.${p}${h}`, b[i * H + h].reshape([d, 1]))));
+    b.forEach((t) => t.dispose()); // the reshaped copies share their memory
     this.wProjT = this.given('c_proj.weight.T', load(`${name}.c_proj.weight`, TRANSPOSED)); // [C, C]
     this.bProj = this.given('c_proj.bias', load(`${name}.c_proj.bias`).reshape([C, 1]));
-    this.scale = tf.keep(tf.scalar(1 / Math.sqrt(C / config.nHead)));
+    this.scale = tf.keep(tf.scalar(1 / Math.sqrt(d)));
   }
 
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: LayerArgs): tf.Tensor {
     const x = single(inputs) as tf.Tensor2D; // [T, C]
     const { taps, causalMask } = kwargs;
-    const H = this.config.nHead;
-    const qkvT = tf.add(tf.matMul(this.wAttnT.read() as tf.Tensor2D, tf.transpose(x)), this.bAttn.read()); // [3C, T]
-    const [qT, kT, vT] = tf.split(qkvT, 3, 0); // each [C, T], heads stacked by rows
-    const qs = tf.split(tf.transpose(tf.mul(qT, this.scale)), H, 1); // H × [T, d]
-    const kTs = tf.split(kT, H, 0); // H × [d, T]
-    const vs = tf.split(tf.transpose(vT), H, 1); // H × [T, d]
+    const xT = tf.transpose(x) as tf.Tensor2D; // [C, T]
+    const project = (part: number, h: number) =>
+      tf.add(tf.matMul(this.wHeads[part][h].read() as tf.Tensor2D, xT), this.bHeads[part][h].read()) as tf.Tensor2D; // [d, T]
     const patterns: tf.Tensor2D[] = [];
     const heads: tf.Tensor2D[] = [];
-    for (let h = 0; h < H; h++) {
-      const scores = tf.add(tf.matMul(qs[h] as tf.Tensor2D, kTs[h] as tf.Tensor2D), causalMask); // [T, T], query × key
+    for (let h = 0; h < this.config.nHead; h++) {
+      const q = tf.transpose(project(0, h)) as tf.Tensor2D; // [T, d]
+      const kT = project(1, h); // [d, T]
+      const v = tf.transpose(project(2, h)) as tf.Tensor2D; // [T, d]
+      const scores = tf.add(tf.mul(tf.matMul(q, kT), this.scale), causalMask); // [T, T], query × key
       const pattern = tf.softmax(scores) as tf.Tensor2D;
       patterns.push(pattern);
-      heads.push(tf.matMul(pattern, vs[h] as tf.Tensor2D)); // [T, d]
+      heads.push(tf.matMul(pattern, v)); // [T, d]
     }
     const patternTap = `blocks.${this.layer}.attn.hook_pattern`;
     if (taps.wants(patternTap)) taps.record(patternTap, tf.stack(patterns)); // [H, T, T]
-    const zT = tf.transpose(tf.concat(heads, 1)); // [C, T]
-    return tf.transpose(tf.add(tf.matMul(this.wProjT.read() as tf.Tensor2D, zT as tf.Tensor2D), this.bProj.read())); // [T, C]
+    const zT = tf.transpose(tf.concat(heads, 1)) as tf.Tensor2D; // [C, T]
+    return tf.transpose(tf.add(tf.matMul(this.wProjT.read() as tf.Tensor2D, zT), this.bProj.read())); // [T, C]
   }
 
   dispose() {

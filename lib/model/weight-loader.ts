@@ -6,18 +6,39 @@
 import * as tf from '@tensorflow/tfjs';
 import { WeightSource } from '../weights/source';
 
-/** Loads hub tensor `name` (transposed when asked, 2D only) as a new tensor. */
-export type WeightLoader = (name: string, options?: { transpose?: boolean }) => tf.Tensor;
+export interface LoadOptions {
+  /** `[rows, cols]` becomes `[cols, rows]` (2D tensors only). */
+  transpose?: boolean;
+}
+
+export interface WeightLoader {
+  /** Hub tensor `name` as a new tensor. */
+  (name: string, options?: LoadOptions): tf.Tensor;
+  /** Hub tensor `name` (after any transpose) cut into `parts` equal blocks of rows (of elements, for a vector). */
+  parts(name: string, parts: number, options?: LoadOptions): tf.Tensor[];
+}
 
 /** A loader reading each tensor from `source` when asked, or from `preread` when it is there. */
 export function weightLoader(source: WeightSource, preread?: Map<string, Float32Array>): WeightLoader {
-  return (name, options = {}) => {
-    const values = preread?.get(name) ?? source.read(name);
+  const values = (name: string, options: LoadOptions = {}): [Float32Array, number[]] => {
+    const v = preread?.get(name) ?? source.read(name);
     const shape = source.shape(name);
-    if (!options.transpose) return tf.tensor(values, shape, 'float32');
+    if (!options.transpose) return [v, shape];
     const [rows, cols] = shape;
-    return tf.tensor(transposeMatrix(values, rows, cols), [cols, rows], 'float32');
+    return [transposeMatrix(v, rows, cols), [cols, rows]];
   };
+  const load = (name: string, options?: LoadOptions) => {
+    const [v, shape] = values(name, options);
+    return tf.tensor(v, shape, 'float32');
+  };
+  load.parts = (name: string, parts: number, options?: LoadOptions) => {
+    const [v, [rows, ...rest]] = values(name, options);
+    if (rows % parts !== 0) throw new Error(`cannot cut ${name} (${rows} rows) into ${parts} equal parts`);
+    const shape = [rows / parts, ...rest];
+    const size = v.length / parts;
+    return Array.from({ length: parts }, (_, i) => tf.tensor(v.subarray(i * size, (i + 1) * size), shape, 'float32'));
+  };
+  return load;
 }
 
 /** `[rows, cols]` row-major to `[cols, rows]` row-major. */
