@@ -1,7 +1,7 @@
 /**
  * The big checkpoints within the wasm heap. For each size, synthetic weights are written to a
  * temporary safetensors file (so the file path is exercised), then a fresh process loads it
- * ('auto' residency: gpt2-medium and up are streamed block by block on wasm) and runs the article's
+ * ('auto' residency: gpt2-large and gpt2-xl are streamed block by block on wasm) and runs the article's
  * 95 tokens with every `hook_attn_out` tap; it reports load time, pass times and its peak RSS.
  * Last, loading GPT-2 small from a file: time and peak RSS against the file's size.
  *

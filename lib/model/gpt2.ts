@@ -22,7 +22,7 @@ export type Residency = 'auto' | 'resident' | 'streamed';
 export interface LoadOptions {
   /** Default: 'tensorflow' (tfjs-node) when installed, else 'wasm'. */
   backend?: BackendName;
-  /** Default 'auto': resident unless the weights are too big for the wasm heap (over 1 GB of float32). */
+  /** Default 'auto': resident unless the weights are too big for the wasm heap (over 2 GB of float32: gpt2-large, gpt2-xl). */
   residency?: Residency;
 }
 
@@ -37,8 +37,8 @@ export interface WeightRow {
   params: number;
 }
 
-/** Above this many bytes of float32 weights, 'auto' streams on wasm (resident weights are packed a second time by XNNPACK). */
-const WASM_RESIDENT_LIMIT = 1e9;
+/** Above this many bytes of float32 weights, 'auto' streams on wasm (its heap holds 4 GB at most, activations and transients included). */
+const WASM_RESIDENT_LIMIT = 2e9;
 
 export async function loadModel(spec: string, options: LoadOptions = {}): Promise<GPT2Model> {
   const backend = await useBackend(options.backend);
