@@ -16,35 +16,33 @@ export function fnv1a32(text: string): number {
   return h >>> 0;
 }
 
-/** Fills `out` with the uniform stream in [-1, 1): mulberry32 from `seed`, element k = 1, 2, ... */
-export function fillUniform(seed: number, out: Float32Array): Float32Array {
+/**
+ * Fills `out` with `offset + scale·u` for the uniform stream u in [-1, 1): mulberry32 from `seed`,
+ * element k = 1, 2, ... Each u is exact in float32 (24 significant bits) and so is `scale`, so the
+ * float64 arithmetic here is exact and storing into the Float32Array rounds once, exactly as the
+ * fixture's float32 rule does.
+ */
+export function fillUniform(seed: number, out: Float32Array, scale = 1, offset = 0): Float32Array {
   let s = seed >>> 0;
   for (let k = 0; k < out.length; k++) {
     s = (s + 0x6d2b79f5) >>> 0; // (seed + k·0x6D2B79F5) mod 2^32, counting k from 1
     let z = Math.imul(s ^ (s >>> 15), s | 1);
     z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
     z = (z ^ (z >>> 14)) >>> 0;
-    out[k] = ((z >>> 8) / 16777216) * 2 - 1; // exact in float32: 24 significant bits
+    out[k] = offset + scale * ((z >>> 8) * 1.1920928955078125e-7 - 1); // (z >>> 8) / 2^24 · 2 − 1, exactly
   }
   return out;
 }
 
 /** The synthetic value of hub tensor `name` with `shape` (Conv1D weights are [in, out]). */
 export function syntheticTensor(name: string, shape: number[]): Float32Array {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const u = fillUniform(fnv1a32(name), new Float32Array(size));
-  const isLayerNorm = /(^|\.)ln_(1|2|f)\.weight$/.test(name);
-  // Each constant is rounded to float32 first, each product is rounded to float32 (the fixture's rule).
-  if (isLayerNorm) {
-    for (let i = 0; i < size; i++) u[i] = Math.fround(1 + 0.25 * u[i]);
-  } else if (name.endsWith('.bias')) {
-    const scale = Math.fround(0.1);
-    for (let i = 0; i < size; i++) u[i] = Math.fround(scale * u[i]);
-  } else if (name !== 'wte.weight' && name !== 'wpe.weight') {
-    const scale = Math.fround(Math.sqrt(3 / shape[0]));
-    for (let i = 0; i < size; i++) u[i] = Math.fround(u[i] * scale);
-  }
-  return u;
+  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  const seed = fnv1a32(name);
+  // the fixture's scales, each constant rounded to float32 first
+  if (/(^|\.)ln_(1|2|f)\.weight$/.test(name)) return fillUniform(seed, out, 0.25, 1); // LayerNorm gains
+  if (name.endsWith('.bias')) return fillUniform(seed, out, Math.fround(0.1));
+  if (name === 'wte.weight' || name === 'wpe.weight') return fillUniform(seed, out);
+  return fillUniform(seed, out, Math.fround(Math.sqrt(3 / shape[0])));
 }
 
 /** A WeightSource that computes each tensor from its name when it is read. */
