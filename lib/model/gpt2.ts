@@ -8,7 +8,7 @@
  * heap. Both run the same layers in the same order, so their results are identical.
  */
 import * as tf from '@tensorflow/tfjs';
-import { tokenize } from '../text';
+import { END_OF_TEXT, tokenize } from '../text';
 import { resolveWeights } from '../weights/resolve';
 import { WeightSource } from '../weights/source';
 import { BackendName, useBackend } from './backend';
@@ -103,7 +103,7 @@ export class GPT2Model {
           throw new Error(`token id ${id} at position ${i} is out of range: ids are integers from 0 to ${this.config.vocabSize - 1}`);
         }
       });
-      ids = options.prependBos ? [50256, ...input] : [...input];
+      ids = options.prependBos ? [END_OF_TEXT, ...input] : [...input];
     } else {
       throw new Error(`run expects a text or a list of token ids, got ${typeof input}`);
     }

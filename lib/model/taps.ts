@@ -40,12 +40,6 @@ export function checkTaps(config: GPT2Config, taps: string[]): void {
   }
 }
 
-/** Position in the forward pass of the last requested tap: the pass stops after it. */
-export function lastTapIndex(config: GPT2Config, taps: string[]): number {
-  const order = tapNames(config);
-  return Math.max(-1, ...taps.map((t) => order.indexOf(t)));
-}
-
 export class TapRecorder {
   readonly values: Record<string, tf.Tensor> = {};
   private missing: Set<string>;
