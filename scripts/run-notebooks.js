@@ -30,7 +30,13 @@ function checkPython() {
 function main() {
   const args = process.argv.slice(2);
   const strip = args.includes('--strip');
-  const notebooks = listNotebooks(args.filter((a) => a !== '--strip'));
+  let notebooks;
+  try {
+    notebooks = listNotebooks(args.filter((a) => a !== '--strip'));
+  } catch (e) {
+    console.error(`error: ${e.message}`);
+    process.exit(2);
+  }
   if (strip) {
     for (const file of notebooks) {
       const changed = stripOutputs(file);
