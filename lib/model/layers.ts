@@ -8,8 +8,10 @@
  * (TransformerLens' names) into a `TapRecorder`, which keeps only the ones asked for.
  *
  * Written for the wasm backend's fast paths: only 2D matMuls without transposeB (a 3D batched
- * matMul or transposeB is 10x slower there), layer norm by hand (tfjs' own spends its time in
- * Tile), and GELU-tanh in its sigmoid form, 0.5·x·(1 + tanh(u)) = x·sigmoid(2u) (tanh is slow).
+ * matMul or transposeB is 10x slower there) with the weights as the left operand (see TRANSPOSED),
+ * no slicing of activations (per-head weights instead), layer norm by hand (tfjs' own spends its
+ * time in Tile), and GELU-tanh in its sigmoid form, 0.5·x·(1 + tanh(u)) = x·sigmoid(2u) (tanh is
+ * slow there).
  */
 import * as tf from '@tensorflow/tfjs';
 import { GPT2Config } from './config';
@@ -48,8 +50,8 @@ abstract class GPT2Layer extends tf.layers.Layer {
   }
 
   protected given(name: string, value: tf.Tensor): LayerVariable {
-    const v = this.addWeight(name, value.shape, 'float32', new Given(value) as unknown as Parameters<tf.layers.Layer['addWeight']>[3], undefined, false);
-    return v;
+    const initializer = new Given(value) as unknown as Parameters<tf.layers.Layer['addWeight']>[3];
+    return this.addWeight(name, value.shape, 'float32', initializer, undefined, false);
   }
 
   protected sub<L extends GPT2Layer>(layer: L): L {
@@ -68,7 +70,6 @@ abstract class GPT2Layer extends tf.layers.Layer {
     return { refCountAfterDispose: 0, numDisposedVariables: n };
   }
 }
-
 
 /** LayerNorm over the last axis, with gain and bias (eps from the config). */
 export class LayerNorm extends GPT2Layer {
