@@ -59,7 +59,7 @@ async function main() {
     Object.values(out).forEach((t) => t.dispose());
     return ms;
   };
-  console.log(`first pass (weights packed for the matMul kernels): ${(await pass()).toFixed(0)} ms`);
+  console.log(`first pass: ${(await pass()).toFixed(0)} ms`);
   const times: number[] = [];
   for (let r = 0; r < reps; r++) times.push(await pass());
   const forward = median(times);
