@@ -12,6 +12,7 @@ import { END_OF_TEXT, tokenize } from '../text';
 import { resolveWeights } from '../weights/resolve';
 import { WeightSource } from '../weights/source';
 import { BackendName, useBackend } from './backend';
+import { BlockReader } from './block-reader';
 import { GPT2Config, blockWeights, expectedWeights, parameterCount } from './config';
 import { Block, Embedding, LayerArgs, LayerNorm, Unembedding } from './layers';
 import { WeightLoader, weightLoader } from './weight-loader';
@@ -49,7 +50,14 @@ export async function loadModel(spec: string, options: LoadOptions = {}): Promis
   const { spec: resolved, config, source, synthetic } = resolveWeights(spec);
   const bytes = 4 * parameterCount(config);
   const streamed = residency === 'streamed' || (residency === 'auto' && backend === 'wasm' && bytes > WASM_RESIDENT_LIMIT);
-  return new GPT2Model(resolved, config, source, synthetic, backend, streamed ? 'streamed' : 'resident');
+  const model = new GPT2Model(resolved, config, source, synthetic, backend, streamed ? 'streamed' : 'resident');
+  try {
+    await model.load();
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
 }
 
 export class GPT2Model {
@@ -57,6 +65,7 @@ export class GPT2Model {
   private blocks: Block[] = [];
   private lnFinal: LayerNorm | null = null;
   private disposed = false;
+  private reader: BlockReader | null = null;
 
   constructor(
     readonly spec: string,
@@ -65,19 +74,20 @@ export class GPT2Model {
     readonly synthetic: boolean,
     readonly backend: BackendName,
     readonly residency: 'resident' | 'streamed',
-  ) {
-    try {
-      const load = this.loader();
-      this.lnFinal = new LayerNorm('ln_f', load, config.layerNormEpsilon);
-      if (residency === 'resident') {
-        this.embed = new Embedding(load);
-        for (let i = 0; i < config.nLayer; i++) this.blocks.push(new Block(config, i, load));
-        source.close(); // everything is in the backend now
-      }
-    } catch (e) {
-      this.dispose();
-      throw e;
-    }
+  ) {}
+
+  /**
+   * Loads what stays in memory: everything when resident, ln_f when streamed. Called once, by
+   * loadModel. (Resident weights are read on this thread: reading ahead on a worker is faster but
+   * holds more memory at the peak, and loading is done once.)
+   */
+  async load(): Promise<void> {
+    const load = this.loader();
+    this.lnFinal = new LayerNorm('ln_f', load, this.config.layerNormEpsilon);
+    if (this.residency === 'streamed') return;
+    this.embed = new Embedding(load);
+    for (let i = 0; i < this.config.nLayer; i++) this.blocks.push(new Block(this.config, i, load));
+    this.source.close(); // everything is in the backend now
   }
 
   /** Every tap name this model offers, in forward-pass order. */
@@ -201,6 +211,8 @@ export class GPT2Model {
     this.lnFinal?.dispose();
     this.embed = this.lnFinal = null;
     this.blocks = [];
+    this.reader?.close();
+    this.reader = null;
     this.source.close();
   }
 
@@ -208,11 +220,19 @@ export class GPT2Model {
     return weightLoader(this.source, preread);
   }
 
-  /** Block i's weights, read in the background when the source can. */
+  /**
+   * Block i's weights, read in the background: on a worker thread (with the Conv1D weights
+   * transposed there) when the source is a file, else by the source itself.
+   */
   private async readBlock(i: number): Promise<Map<string, Float32Array>> {
-    const names = blockWeights(this.config, i).map((w) => w.name);
-    const read = this.source.readAsync ? this.source.readAsync.bind(this.source) : async (n: string) => this.source.read(n);
-    const values = await Promise.all(names.map((n) => read(n)));
-    return new Map(names.map((n, k) => [n, values[k]]));
+    const weights = blockWeights(this.config, i);
+    const { source } = this;
+    if (source.locate) {
+      this.reader ??= new BlockReader();
+      return this.reader.read(weights.map((w) => ({ name: w.name, transpose: w.shape.length === 2, ...source.locate!(w.name) })));
+    }
+    const read = source.readAsync ? source.readAsync.bind(source) : async (n: string) => source.read(n);
+    const values = await Promise.all(weights.map((w) => read(w.name)));
+    return new Map(weights.map((w, k) => [w.name, values[k]]));
   }
 }

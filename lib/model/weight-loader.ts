@@ -1,6 +1,6 @@
 /**
  * Weights from a WeightSource into the backend. Conv1D weights (`[in, out]`) can be asked for
- * transposed (`[out, in]`, see layers.ts' transposedWeight for why); the transpose is done here in
+ * transposed (`[out, in]`, see layers.ts' TRANSPOSED for why); the transpose is done here in
  * JavaScript, cache-blocked, because the wasm backend's own transpose is 5-10x slower.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -18,14 +18,17 @@ export interface WeightLoader {
   parts(name: string, parts: number, options?: LoadOptions): tf.Tensor[];
 }
 
-/** A loader reading each tensor from `source` when asked, or from `preread` when it is there. */
+/**
+ * A loader reading each tensor from `source` when asked, or taking it from `preread` when it is
+ * there (keyed by name, or `name:T` when already transposed; see block-reader.ts).
+ */
 export function weightLoader(source: WeightSource, preread?: Map<string, Float32Array>): WeightLoader {
   const values = (name: string, options: LoadOptions = {}): [Float32Array, number[]] => {
-    const v = preread?.get(name) ?? source.read(name);
     const shape = source.shape(name);
-    if (!options.transpose) return [v, shape];
+    if (!options.transpose) return [preread?.get(name) ?? source.read(name), shape];
     const [rows, cols] = shape;
-    return [transposeMatrix(v, rows, cols), [cols, rows]];
+    const done = preread?.get(`${name}:T`);
+    return [done ?? transposeMatrix(preread?.get(name) ?? source.read(name), rows, cols), [cols, rows]];
   };
   const load = (name: string, options?: LoadOptions) => {
     const [v, shape] = values(name, options);

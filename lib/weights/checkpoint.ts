@@ -76,6 +76,11 @@ export class CheckpointWeights implements WeightSource {
     return this.file.readAsync(this.fileName(name));
   }
 
+  locate(name: string) {
+    const e = this.file.entry(this.fileName(name));
+    return { path: this.file.path, begin: e.begin, end: e.end, dtype: e.dtype, shape: [...e.shape] };
+  }
+
   close(): void {
     this.file.close();
   }
