@@ -151,13 +151,13 @@ export class GPT2Model {
     };
     let prefetch: Promise<Map<string, Float32Array>> | null = null;
     try {
+      if (streamed && !taps.every((t) => t === 'hook_embed' || t === 'hook_pos_embed')) prefetch = this.readBlock(0);
       const embed = this.embed ?? new Embedding(this.loader());
       try {
         x = tf.tidy(() => embed.call(tf.tensor1d(ids, 'int32'), args)); // [T, C]
       } finally {
         if (embed !== this.embed) embed.dispose();
       }
-      if (streamed && !recorder.complete) prefetch = this.readBlock(0);
       for (let i = 0; i < this.config.nLayer && !recorder.complete; i++) {
         let block = this.blocks[i];
         if (streamed) {
