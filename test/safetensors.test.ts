@@ -104,6 +104,15 @@ describe('F16 and BF16', () => {
       ours.forEach((v, i) => expect(Math.abs(v - exact[i])).toBeLessThanOrEqual(Math.abs(exact[i]) * 2 ** -7));
       const logits = await model.runArrays('Hello world', ['logits']);
       expect((logits.logits as number[][])[1]).toHaveLength(50257);
+      // streamed, the blocks are read and converted on a worker thread: the same values
+      const streamed = await loadModel(file, { residency: 'streamed' });
+      try {
+        const taps = ['blocks.2.hook_resid_post', 'logits'];
+        const [r, s] = [await model.runArrays('Hello world', taps), await streamed.runArrays('Hello world', taps)];
+        expect(s).toEqual(r);
+      } finally {
+        streamed.dispose();
+      }
     } finally {
       model.dispose();
       reference.dispose();
