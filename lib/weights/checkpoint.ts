@@ -72,6 +72,10 @@ export class CheckpointWeights implements WeightSource {
     return this.file.read(this.fileName(name));
   }
 
+  readInto(name: string, out: Float32Array): void {
+    this.file.readInto(this.fileName(name), out);
+  }
+
   readAsync(name: string): Promise<Float32Array> {
     return this.file.readAsync(this.fileName(name));
   }

@@ -79,12 +79,25 @@ export class SafetensorsFile {
   read(name: string): Float32Array {
     const e = this.floatEntry(name);
     const bytes = Buffer.allocUnsafeSlow(e.end - e.begin); // unpooled: its own 8-aligned ArrayBuffer
+    this.readBytes(e, bytes);
+    return toFloat32(bytes, e.dtype);
+  }
+
+  private readBytes(e: SafetensorsEntry, bytes: Uint8Array): void {
     for (let done = 0; done < bytes.length; ) {
       const n = fs.readSync(this.openFd(), bytes, done, Math.min(MAX_READ_CHUNK, bytes.length - done), e.begin + done);
-      if (n === 0) throw new Error(`${this.path}: file ended while reading tensor "${name}" (was it truncated?)`);
+      if (n === 0) throw new Error(`${this.path}: file ended while reading tensor "${e.name}" (was it truncated?)`);
       done += n;
     }
-    return toFloat32(bytes, e.dtype);
+  }
+
+  /** Reads tensor `name` into `out` (float32, its exact size): F32 data goes straight from disk into `out`. */
+  readInto(name: string, out: Float32Array): void {
+    const e = this.floatEntry(name);
+    const n = e.shape.reduce((a, b) => a * b, 1);
+    if (out.length !== n) throw new Error(`tensor "${name}" has ${n} values, the destination holds ${out.length}`);
+    if (e.dtype === 'F32') this.readBytes(e, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+    else out.set(this.read(name));
   }
 
   /** Like read, but the disk read runs in the background (so it can overlap computation). */

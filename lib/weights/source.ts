@@ -10,6 +10,8 @@ export interface WeightSource {
   shape(name: string): number[];
   /** Reads one tensor now; each call returns fresh memory the caller may keep or drop. */
   read(name: string): Float32Array;
+  /** Reads one tensor into `out` (its exact size), saving an allocation, when the source can. */
+  readInto?(name: string, out: Float32Array): void;
   /** Reads one tensor with the disk work in the background, when the source can. */
   readAsync?(name: string): Promise<Float32Array>;
   /** Where tensor `name` lies in a file, for sources backed by one (so another thread can read it). */

@@ -35,8 +35,7 @@ export function fillUniform(seed: number, out: Float32Array, scale = 1, offset =
 }
 
 /** The synthetic value of hub tensor `name` with `shape` (Conv1D weights are [in, out]). */
-export function syntheticTensor(name: string, shape: number[]): Float32Array {
-  const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
+export function syntheticTensor(name: string, shape: number[], out: Float32Array = new Float32Array(shape.reduce((a, b) => a * b, 1))): Float32Array {
   const seed = fnv1a32(name);
   // the fixture's scales, each constant rounded to float32 first
   if (/(^|\.)ln_(1|2|f)\.weight$/.test(name)) return fillUniform(seed, out, 0.25, 1); // LayerNorm gains
@@ -67,6 +66,12 @@ export class SyntheticWeights implements WeightSource {
 
   read(name: string): Float32Array {
     return syntheticTensor(name, this.shape(name));
+  }
+
+  readInto(name: string, out: Float32Array): void {
+    const shape = this.shape(name);
+    if (out.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`tensor "${name}" does not fit a destination of ${out.length} values`);
+    syntheticTensor(name, shape, out);
   }
 
   close(): void {}
