@@ -76,10 +76,6 @@ export class CheckpointWeights implements WeightSource {
     this.file.readInto(this.fileName(name), out);
   }
 
-  readAsync(name: string): Promise<Float32Array> {
-    return this.file.readAsync(this.fileName(name));
-  }
-
   locate(name: string) {
     const e = this.file.entry(this.fileName(name));
     return { path: this.file.path, begin: e.begin, end: e.end, dtype: e.dtype, shape: [...e.shape] };

@@ -100,23 +100,6 @@ export class SafetensorsFile {
     else out.set(this.read(name));
   }
 
-  /** Like read, but the disk read runs in the background (so it can overlap computation). */
-  async readAsync(name: string): Promise<Float32Array> {
-    const e = this.floatEntry(name);
-    const bytes = Buffer.allocUnsafeSlow(e.end - e.begin);
-    const fd = this.openFd();
-    for (let done = 0; done < bytes.length; ) {
-      const n = await new Promise<number>((resolve, reject) =>
-        fs.read(fd, bytes, done, Math.min(MAX_READ_CHUNK, bytes.length - done), e.begin + done, (err, read) =>
-          err ? reject(err) : resolve(read),
-        ),
-      );
-      if (n === 0) throw new Error(`${this.path}: file ended while reading tensor "${name}" (was it truncated?)`);
-      done += n;
-    }
-    return toFloat32(bytes, e.dtype);
-  }
-
   close(): void {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;

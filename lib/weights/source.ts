@@ -12,8 +12,6 @@ export interface WeightSource {
   read(name: string): Float32Array;
   /** Reads one tensor into `out` (its exact size), saving an allocation, when the source can. */
   readInto?(name: string, out: Float32Array): void;
-  /** Reads one tensor with the disk work in the background, when the source can. */
-  readAsync?(name: string): Promise<Float32Array>;
   /** Where tensor `name` lies in a file, for sources backed by one (so another thread can read it). */
   locate?(name: string): { path: string; begin: number; end: number; dtype: string; shape: number[] };
   /** Releases the file handle, if any. */
