@@ -221,8 +221,8 @@ export class GPT2Model {
   }
 
   /**
-   * Block i's weights: read in the background on a worker thread (with the Conv1D weights
-   * transposed there) when the source is a file, else read (computed) now.
+   * Block i's weights, read ahead in the background on a worker thread (with the Conv1D weights
+   * transposed there) when the source is a file.
    */
   private async readBlock(i: number): Promise<Map<string, Float32Array>> {
     const weights = blockWeights(this.config, i);
@@ -231,6 +231,6 @@ export class GPT2Model {
       this.reader ??= new BlockReader();
       return this.reader.read(weights.map((w) => ({ name: w.name, transpose: w.shape.length === 2, ...source.locate!(w.name) })));
     }
-    return new Map(weights.map((w) => [w.name, source.read(w.name)]));
+    return new Map(); // nothing to read ahead: the loader computes each tensor into place
   }
 }
