@@ -116,6 +116,28 @@ describe('streamed weights', () => {
     }
   });
 
+  it('dispose frees every tensor of a model, resident or streamed', async () => {
+    const before = tf.memory().numTensors;
+    for (const residency of ['resident', 'streamed'] as const) {
+      const m = await loadModel(TINY_FILE, { residency });
+      await m.runArrays('Hello world', ['logits']);
+      m.dispose();
+      expect(tf.memory().numTensors, residency).toBe(before);
+    }
+  });
+
+  it('leave no tensors behind', async () => {
+    const m = await loadModel(TINY_FILE, { residency: 'streamed' });
+    try {
+      const before = tf.memory().numTensors;
+      await m.runArrays('Hello world', ['blocks.1.attn.hook_pattern', 'logits']);
+      await m.runArrays('Hello world', ['hook_embed']);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      m.dispose();
+    }
+  });
+
   it('a disposed model says so', async () => {
     const m = await loadModel('synthetic:tiny', { residency: 'streamed' });
     m.dispose();

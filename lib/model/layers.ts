@@ -132,10 +132,9 @@ export class CausalSelfAttention extends GPT2Layer {
     const b = load.parts(`${name}.c_attn.bias`, 3 * H); // 3H × [d]
     const parts = ['q', 'k', 'v'];
     this.wHeads = parts.map((p, i) => Array.from({ length: H }, (_, h) => this.given(`c_attn.weight.T.${p}${h}`, w[i * H + h])));
-    this.bHeads = parts.map((p, i) => Array.from({ length: H }, (_, h) => this.given(`c_attn.bias.${p}${h}`, b[i * H + h].reshape([d, 1]))));
-    b.forEach((t) => t.dispose()); // the reshaped copies share their memory
+    this.bHeads = parts.map((p, i) => Array.from({ length: H }, (_, h) => this.given(`c_attn.bias.${p}${h}`, column(b[i * H + h]))));
     this.wProjT = this.given('c_proj.weight.T', load(`${name}.c_proj.weight`, TRANSPOSED)); // [C, C]
-    this.bProj = this.given('c_proj.bias', load(`${name}.c_proj.bias`).reshape([C, 1]));
+    this.bProj = this.given('c_proj.bias', column(load(`${name}.c_proj.bias`)));
     this.scale = tf.keep(tf.scalar(1 / Math.sqrt(d)));
   }
 
@@ -181,9 +180,9 @@ export class MLP extends GPT2Layer {
   constructor(name: string, load: WeightLoader, config: GPT2Config) {
     super(name);
     this.wFcT = this.given('c_fc.weight.T', load(`${name}.c_fc.weight`, TRANSPOSED)); // [4C, C]
-    this.bFc = this.given('c_fc.bias', load(`${name}.c_fc.bias`).reshape([config.nInner, 1]));
+    this.bFc = this.given('c_fc.bias', column(load(`${name}.c_fc.bias`)));
     this.wProjT = this.given('c_proj.weight.T', load(`${name}.c_proj.weight`, TRANSPOSED)); // [C, 4C]
-    this.bProj = this.given('c_proj.bias', load(`${name}.c_proj.bias`).reshape([config.nEmbd, 1]));
+    this.bProj = this.given('c_proj.bias', column(load(`${name}.c_proj.bias`)));
     // gelu_new(h) = h·sigmoid(2u), 2u = 2√(2/π)·(h + 0.044715 h³) = h·(linear + cubic·h²)
     const twoRoot = 2 * Math.sqrt(2 / Math.PI);
     this.linear = tf.keep(tf.scalar(twoRoot));
@@ -270,6 +269,13 @@ export class Unembedding extends GPT2Layer {
     const x = single(inputs) as tf.Tensor2D; // [T, C]
     return tf.transpose(tf.matMul(this.wte.read() as tf.Tensor2D, tf.transpose(x))); // [V, T] -> [T, V]
   }
+}
+
+/** A vector `[n]` as a column `[n, 1]` (to add along the rows of a transposed activation); takes `v` over. */
+function column(v: tf.Tensor): tf.Tensor2D {
+  const c = v.reshape([v.size, 1]) as tf.Tensor2D; // shares v's memory
+  v.dispose();
+  return c;
 }
 
 function single(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
