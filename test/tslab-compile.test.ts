@@ -49,4 +49,18 @@ describe("lib/ under tslab's compiler", () => {
     });
     expect(messages).toEqual([]);
   });
+
+  it('names a file in every relative import (tslab resolves no directory index at run time)', () => {
+    const bad: string[] = [];
+    for (const file of libFiles(path.join(ROOT, 'lib'))) {
+      const source = fs.readFileSync(file, 'utf8');
+      for (const m of source.matchAll(/(?:from|import|require\()\s*'(\.{1,2}\/[^']+)'/g)) {
+        const target = path.resolve(path.dirname(file), m[1]);
+        if (!['.ts', '.d.ts', '.js', '.json', ''].some((ext) => fs.existsSync(target + ext) && fs.statSync(target + ext).isFile())) {
+          bad.push(`${path.relative(ROOT, file)}: '${m[1]}'`);
+        }
+      }
+    }
+    expect(bad).toEqual([]);
+  });
 });

@@ -2,7 +2,7 @@
  * The article's measurement: the L2 norm of each token's attention adjustment, the vector the
  * attention sublayer adds to the residual stream (`blocks.{i}.hook_attn_out`), in every layer.
  */
-import { displayTokens } from '../text';
+import { displayTokens } from '../text/tokenizer';
 import { GPT2Model, RunOptions } from './gpt2';
 
 export interface AttentionNorms {

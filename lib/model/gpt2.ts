@@ -8,7 +8,7 @@
  * heap. Both run the same layers in the same order, so their results are identical.
  */
 import * as tf from '@tensorflow/tfjs';
-import { END_OF_TEXT, tokenize } from '../text';
+import { END_OF_TEXT, tokenize } from '../text/tokenizer';
 import { resolveWeights } from '../weights/resolve';
 import { WeightSource } from '../weights/source';
 import { BackendName, useBackend } from './backend';
