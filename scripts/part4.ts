@@ -143,10 +143,6 @@ async function main(): Promise<void> {
   writeFileAtomically(path.join(out, 'regressions.csv'), frameToCsv(regressionTable(fits)));
   const summaryL0 = fits[0].result.summary();
   writeFileAtomically(path.join(out, 'summary-L0.txt'), summaryL0 + '\n');
-  const architecture = model
-    .architecture()
-    .map((w) => `${w.name.padEnd(28)} ${JSON.stringify(w.shape).padEnd(16)} ${w.params.toLocaleString('en-US')}`)
-    .join('\n');
   writeFileAtomically(
     path.join(out, 'report.html'),
     part4ReportHtml({
@@ -155,7 +151,7 @@ async function main(): Promise<void> {
       source: path.resolve(args.textFile) === DEFAULT_TEXT ? 'Lead of Wikipedia\'s "Rock music in Hungary", CC BY-SA 4.0.' : undefined,
       ids: norms.ids,
       tokens: norms.tokens,
-      architecture,
+      architecture: model.architecture(),
       figures: [
         { caption: 'Figure 1: log norms of the attention adjustments, by layer', figure: attentionNormsFigure(norms, label) },
         { caption: 'Figure 2: betas by layer', figure: betasByLayerFigure(rows, label) },

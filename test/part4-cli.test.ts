@@ -104,6 +104,10 @@ describe('npm start on synthetic:tiny', () => {
     expect(html.split('* plotly.js v').length - 1).toBe(1);
     expect(html).toContain('SYNTHETIC weights: synthetic:tiny');
     expect(html).toContain('Synthetic weights: a stand-in');
+    // the model as in the notebook: block 0 in full, the others counted, the total
+    expect(html).toContain('<code>h.0.attn.c_proj.weight</code>');
+    expect(html).not.toContain('h.1.');
+    expect(html).toContain('blocks 1–2 have the same shapes');
   });
 });
 

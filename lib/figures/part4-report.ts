@@ -5,6 +5,7 @@
  */
 import { Figure, ModelLabel, SYNTHETIC_NOTE } from './figure';
 import { escapeHtml, figureHtml, htmlPage } from './html';
+import { WeightRowLike, architectureOverview, blocksSentence, count } from './tables';
 
 export interface Part4ReportInput {
   label: ModelLabel;
@@ -12,7 +13,7 @@ export interface Part4ReportInput {
   source?: string;
   ids: number[];
   tokens: string[];
-  architecture?: string;
+  architecture?: WeightRowLike[];
   figures: Array<{ caption: string; figure: Figure }>;
   summaryL0: string;
   rows: Array<{ layer: number; term: string; coef: number; std_err: number; p: number; r2: number }>;
@@ -25,6 +26,19 @@ function tokenTable(ids: number[], tokens: string[]): string {
     (id, t) => `<tr><td>${t}</td><td>${id}</td><td><code>${escapeHtml(JSON.stringify(tokens[t]))}</code></td></tr>`,
   );
   return `<table><thead><tr><th>position</th><th>id</th><th>token</th></tr></thead><tbody>\n${cells.join('\n')}\n</tbody></table>`;
+}
+
+function architectureHtml(weights: WeightRowLike[]): string {
+  const overview = architectureOverview(weights);
+  const rows = overview.shown.map(
+    (r) => `<tr><td><code>${escapeHtml(r.name)}</code></td><td>[${r.shape.join(', ')}]</td><td>${count(r.params)}</td><td>${escapeHtml(r.role)}</td></tr>`,
+  );
+  return (
+    `<p>${escapeHtml(blocksSentence(overview))}</p>` +
+    '<table><thead><tr><th>weight</th><th>shape</th><th>parameters</th><th>role</th></tr></thead><tbody>\n' +
+    rows.join('\n') +
+    `\n</tbody></table><p>${count(overview.total)} parameters in all (the unembedding reuses <code>wte</code>).</p>`
+  );
 }
 
 function betaTable(rows: Part4ReportInput['rows']): string {
@@ -55,7 +69,7 @@ export function part4ReportHtml(input: Part4ReportInput): string {
     `<h1>GPT-2's attention adjustments through least squares: ${escapeHtml(label.model)}</h1>`,
     banner,
     input.seconds !== undefined ? `<p>Computed in ${input.seconds.toFixed(1)} s.</p>` : '',
-    input.architecture ? `<h2>Model</h2><pre>${escapeHtml(input.architecture)}</pre>` : '',
+    input.architecture ? `<h2>Model</h2>${architectureHtml(input.architecture)}` : '',
     '<h2>Text</h2>',
     `<blockquote>${escapeHtml(input.text)}</blockquote>`,
     input.source ? `<p>${escapeHtml(input.source)}</p>` : '',

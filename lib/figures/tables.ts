@@ -44,32 +44,52 @@ function role(name: string): string {
   return ROLES.find(([pattern]) => pattern.test(name))?.[1] ?? '';
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
+export const count = (n: number) => n.toLocaleString('en-US');
 
-/**
- * The architecture as Markdown: embeddings, block 0 weight by weight, how many blocks repeat it, the
- * final layer norm, and the total parameter count.
- */
-export function architectureMarkdown(rows: WeightRowLike[]): string {
+export interface ArchitectureOverview {
+  blocks: number;
+  /** Parameters per block when every block has block 0's shapes, else null. */
+  perBlock: number | null;
+  /** Embeddings, block 0 weight by weight, and the final layer norm, each with its role. */
+  shown: Array<WeightRowLike & { role: string }>;
+  total: number;
+}
+
+/** The architecture as a reader thinks of it: one block in full, how many repeat it, the total. */
+export function architectureOverview(rows: WeightRowLike[]): ArchitectureOverview {
   const blockOf = (name: string) => (/^h\.(\d+)\./.exec(name) ?? [])[1];
   const blocks = [...new Set(rows.map((r) => blockOf(r.name)).filter((b) => b !== undefined))];
   const blockParams = (b: string) => rows.filter((r) => blockOf(r.name) === b).reduce((s, r) => s + r.params, 0);
-  const shown = rows.filter((r) => blockOf(r.name) === undefined || blockOf(r.name) === '0');
+  const same = blocks.slice(1).every((b) => blockParams(b) === blockParams('0'));
+  return {
+    blocks: blocks.length,
+    perBlock: same ? blockParams('0') : null,
+    shown: rows.filter((r) => blockOf(r.name) === undefined || blockOf(r.name) === '0').map((r) => ({ ...r, role: role(r.name) })),
+    total: rows.reduce((s, r) => s + r.params, 0),
+  };
+}
+
+/** The overview's sentence about the blocks, for Markdown and HTML alike. */
+export function blocksSentence({ blocks, perBlock }: ArchitectureOverview): string {
+  return `${blocks} blocks, each a layer norm + causal self-attention and a layer norm + MLP, ` +
+    `each adding its output to the residual stream. Block 0's weights are listed; ` +
+    (perBlock !== null ? `blocks 1–${blocks - 1} have the same shapes (${count(perBlock)} parameters per block).` : 'the other blocks differ in shape.');
+}
+
+/** The architecture overview as Markdown. */
+export function architectureMarkdown(rows: WeightRowLike[]): string {
+  const overview = architectureOverview(rows);
   const table = markdownTable(
     ['weight', 'shape', 'parameters', 'role'],
-    shown.map((r) => [`\`${r.name}\``, `[${r.shape.join(', ')}]`, count(r.params), role(r.name)]),
+    overview.shown.map((r) => [`\`${r.name}\``, `[${r.shape.join(', ')}]`, count(r.params), r.role]),
     ['l', 'l', 'r', 'l'],
   );
-  const total = rows.reduce((s, r) => s + r.params, 0);
-  const same = blocks.slice(1).every((b) => blockParams(b) === blockParams('0'));
   return [
-    `**${blocks.length} blocks**, each a layer norm + causal self-attention and a layer norm + MLP, ` +
-      `each adding its output to the residual stream. Block 0's weights are listed; ` +
-      (same ? `blocks 1–${blocks.length - 1} have the same shapes (${count(blockParams('0'))} parameters per block).` : 'the other blocks differ in shape.'),
+    blocksSentence(overview).replace(/^(\d+ blocks)/, '**$1**'),
     '',
     table,
     '',
-    `**${count(total)} parameters** in all (the unembedding reuses \`wte\`).`,
+    `**${count(overview.total)} parameters** in all (the unembedding reuses \`wte\`).`,
   ].join('\n');
 }
 
