@@ -9,6 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CovType, OLSResults, histogram, normal, ols, olsFormula, uniform, Bins } from '../lib/stats';
+import { STATSMODELS_ATTRIBUTES as ATTRIBUTES, asNumber, relativeError, withoutDateTime } from './helpers/statsmodels';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = path.resolve(__dirname, 'python', 'ols_reference.py');
@@ -155,56 +156,6 @@ function histogramCases(): HistogramCase[] {
 
 // ---------------------------------------------------------------- comparison helpers
 
-const asNumber = (v: unknown): number => (v === null ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v));
-
-function relativeError(expected: unknown, actual: unknown): number {
-  const e = ([] as unknown[]).concat(expected as never).map(asNumber);
-  const a = ([] as unknown[]).concat(actual as never).map(asNumber);
-  if (e.length !== a.length) return Infinity;
-  let worst = 0;
-  e.forEach((v, i) => {
-    if (Object.is(v, a[i]) || (Number.isNaN(v) && Number.isNaN(a[i]))) return;
-    const d = Math.abs(v - a[i]) / (v === 0 ? 1 : Math.abs(v));
-    worst = Number.isNaN(d) ? Infinity : Math.max(worst, d);
-  });
-  return worst;
-}
-
-const ATTRIBUTES: Record<string, keyof OLSResults> = {
-  params: 'params',
-  bse: 'bse',
-  tvalues: 'tvalues',
-  pvalues: 'pvalues',
-  rsquared: 'rsquared',
-  rsquared_adj: 'rsquaredAdj',
-  fvalue: 'fvalue',
-  f_pvalue: 'fPvalue',
-  llf: 'llf',
-  aic: 'aic',
-  bic: 'bic',
-  ssr: 'ssr',
-  ess: 'ess',
-  centered_tss: 'centeredTss',
-  mse_resid: 'mseResid',
-  scale: 'scale',
-  df_model: 'dfModel',
-  df_resid: 'dfResid',
-  k_constant: 'kConstant',
-  omnibus: 'omnibus',
-  omnibus_p: 'omnibusPvalue',
-  skew: 'skew',
-  kurtosis: 'kurtosis',
-  jarque_bera: 'jarqueBera',
-  jarque_bera_p: 'jarqueBeraPvalue',
-  durbin_watson: 'durbinWatson',
-  condition_number: 'conditionNumber',
-};
-
-const withoutDateTime = (s: string): string =>
-  s
-    .split('\n')
-    .filter((l) => !l.startsWith('Date:') && !l.startsWith('Time:'))
-    .join('\n');
 const maskRoundOff = (s: string): string => s.replace(/(Cond\. No\.\s+)\S+/, '$1#').replace(/(smallest eigenvalue is\s+)\S+\./, '$1#.');
 
 const statsmodelsRoundOff: string[] = [];

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { ols, OLSResults, CovType } from '../lib/stats';
+import { STATSMODELS_ATTRIBUTES, relativeError, withoutDateTime } from './helpers/statsmodels';
 
 const shared = path.resolve(__dirname, '..', '..', 'shared');
 const goldens = JSON.parse(fs.readFileSync(path.join(shared, 'fixtures/ols/ols-goldens.json'), 'utf8'));
@@ -17,59 +18,7 @@ interface Case {
   [key: string]: unknown;
 }
 
-// statsmodels attribute -> ours
-const ATTRIBUTES: Record<string, keyof OLSResults> = {
-  params: 'params',
-  bse: 'bse',
-  tvalues: 'tvalues',
-  pvalues: 'pvalues',
-  rsquared: 'rsquared',
-  rsquared_adj: 'rsquaredAdj',
-  fvalue: 'fvalue',
-  f_pvalue: 'fPvalue',
-  llf: 'llf',
-  aic: 'aic',
-  bic: 'bic',
-  ssr: 'ssr',
-  ess: 'ess',
-  centered_tss: 'centeredTss',
-  mse_resid: 'mseResid',
-  scale: 'scale',
-  df_model: 'dfModel',
-  df_resid: 'dfResid',
-  rank: 'rank',
-  nobs: 'nobs',
-  k_constant: 'kConstant',
-  omnibus: 'omnibus',
-  omnibus_p: 'omnibusPvalue',
-  skew: 'skew',
-  kurtosis: 'kurtosis',
-  jarque_bera: 'jarqueBera',
-  jarque_bera_p: 'jarqueBeraPvalue',
-  durbin_watson: 'durbinWatson',
-  condition_number: 'conditionNumber',
-};
-
-/** Largest relative difference (NaN must match NaN; zero compared absolutely). */
-function relativeError(expected: unknown, actual: unknown): number {
-  const e = ([] as unknown[]).concat(expected as never).map((v) => (v === null ? NaN : Number(v)));
-  const a = ([] as unknown[]).concat(actual as never).map(Number);
-  if (e.length !== a.length) return Infinity;
-  let worst = 0;
-  e.forEach((v, i) => {
-    if (Number.isNaN(v) && Number.isNaN(a[i])) return;
-    const d = Math.abs(v - a[i]) / (v === 0 ? 1 : Math.abs(v));
-    worst = Number.isNaN(d) ? Infinity : Math.max(worst, d);
-  });
-  return worst;
-}
-
-function withoutDateTime(summary: string): string {
-  return summary
-    .split('\n')
-    .filter((line) => !line.startsWith('Date:') && !line.startsWith('Time:'))
-    .join('\n');
-}
+const ATTRIBUTES: Record<string, keyof OLSResults> = { ...STATSMODELS_ATTRIBUTES, rank: 'rank', nobs: 'nobs' };
 
 const cases: Case[] = goldens.cases;
 
