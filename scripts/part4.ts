@@ -15,7 +15,7 @@ import * as path from 'path';
 import { DownloadError } from '../lib/download';
 import { attentionNormsFigure } from '../lib/figures/attention-norms';
 import { betasByLayerFigure } from '../lib/figures/betas-by-layer';
-import { writeFileAtomically } from '../lib/figures/html';
+import { writeFileAtomically } from '../lib/write-file-atomically';
 import { part4ReportHtml } from '../lib/figures/part4-report';
 import { frameToCsv } from '../lib/frames/csv';
 import { findingSentences, sweepFindings } from '../lib/frames/findings';

@@ -3,8 +3,8 @@
  * goes to a temporary name first, so an interrupted unpack never leaves a half-written .xlsx behind.
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { unzipSync } from 'fflate';
+import { writeFileAtomically } from '../write-file-atomically';
 
 /** UCI's download of dataset 437 ("Residential Building"). */
 export const RESIDENTIAL_BUILDING_ZIP_URL =
@@ -34,13 +34,6 @@ export function unpackWorkbook(zipPath: string, workbookPath: string): string {
         `. Unpack it by hand and set RESIDENTIAL_BUILDING_XLSX to the workbook's path.`,
     );
   }
-  fs.mkdirSync(path.dirname(workbookPath), { recursive: true });
-  const temporary = `${workbookPath}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(temporary, entries[names[0]]);
-    fs.renameSync(temporary, workbookPath);
-  } finally {
-    fs.rmSync(temporary, { force: true });
-  }
+  writeFileAtomically(workbookPath, entries[names[0]]);
   return names[0];
 }

@@ -4,8 +4,8 @@
  * inline in notebooks (show.ts) and for standalone pages written to disk (`writeFigureHtml`).
  */
 import * as fs from 'fs';
-import * as path from 'path';
 import { Figure } from './figure';
+import { writeFileAtomically } from '../write-file-atomically';
 
 let plotlySource: string | undefined;
 
@@ -92,14 +92,6 @@ export function htmlPage(title: string, body: string): string {
     '</html>',
     '',
   ].join('\n');
-}
-
-/** Writes `text` to `file` through a temporary name, so a failure never leaves half a file. */
-export function writeFileAtomically(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const temporary = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, file);
 }
 
 /** One figure as a standalone HTML file that opens in any browser without a network. */
