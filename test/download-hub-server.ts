@@ -10,10 +10,10 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
+import { TINY_CONFIG, tinyCheckpoint } from './helpers/fixtures';
 
-export const SHARED = path.resolve(__dirname, '../../shared');
-export const MODEL_BYTES = readFileSync(path.join(SHARED, 'fixtures/gpt2/tiny-gpt2.safetensors'));
-export const CONFIG_BYTES = readFileSync(path.join(SHARED, 'fixtures/gpt2/tiny-gpt2.config.json'));
+export const MODEL_BYTES = readFileSync(tinyCheckpoint());
+export const CONFIG_BYTES = readFileSync(TINY_CONFIG);
 export const MODEL_SHA256 = createHash('sha256').update(MODEL_BYTES).digest('hex');
 /** A plain git file's ETag is its blob's sha1: 40 hex digits, not a sha256. */
 const CONFIG_GIT_SHA1 = createHash('sha1').update(`blob ${CONFIG_BYTES.length}\0`).update(CONFIG_BYTES).digest('hex');

@@ -8,10 +8,10 @@ import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { lagFrame, normsFrame } from '../lib/frames/norms';
 import { REGRESSION_COLUMNS, fitAllLayers, layerDesign, regressionTable } from '../lib/frames/regressions';
+import { GOLDENS, OLS_CASES } from './helpers/fixtures';
 
-const SHARED = path.resolve(__dirname, '..', '..', 'shared', 'fixtures');
-const goldens = JSON.parse(fs.readFileSync(path.join(SHARED, 'gpt2', 'goldens.json'), 'utf8'));
-const olsCases: any[] = JSON.parse(fs.readFileSync(path.join(SHARED, 'ols', 'ols-goldens.json'), 'utf8')).cases;
+const goldens = GOLDENS;
+const olsCases = OLS_CASES;
 const hungary = goldens.texts.find((t: { name: string }) => t.name === 'hungary');
 const norms: number[][] = goldens.models['gpt2-shape'].attn_out_norms.hungary;
 

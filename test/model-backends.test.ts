@@ -4,8 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../lib/model';
 import { SafetensorsFile } from '../lib/weights/safetensors';
+import { GPT2_FIXTURES } from './helpers/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'shared', 'fixtures', 'gpt2');
+const FIXTURES = GPT2_FIXTURES;
 
 describe("the 'cpu' backend", () => {
   it('runs the tiny model to the goldens (1e-4), patterns included', async () => {

@@ -1,5 +1,5 @@
 /**
- * Parity with HuggingFace transformers' GPT-2 (../shared/fixtures/gpt2): every tap of the tiny
+ * Parity with HuggingFace transformers' GPT-2 (test/fixtures/gpt2): every tap of the tiny
  * model, and GPT-2 small's shape on synthetic weights, agree with the goldens to 1e-4
  * (max abs difference / max abs value).
  */
@@ -9,9 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GPT2Model, attentionAdjustmentNorms, loadModel } from '../lib/model';
 import { SafetensorsFile } from '../lib/weights/safetensors';
+import { GOLDENS, GPT2_FIXTURES, tinyCheckpoint } from './helpers/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'shared', 'fixtures', 'gpt2');
-const GOLDENS = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'goldens.json'), 'utf8'));
+const FIXTURES = GPT2_FIXTURES;
 const TEXTS: { name: string; text: string; ids: number[] }[] = GOLDENS.texts;
 
 /** max |a - b| / max |b| */
@@ -66,7 +66,7 @@ describe('tiny GPT-2 against HuggingFace (goldens-tiny.safetensors)', () => {
   let model: GPT2Model;
   let goldens: SafetensorsFile;
   beforeAll(async () => {
-    model = await loadModel(path.join(FIXTURES, 'tiny-gpt2.safetensors'));
+    model = await loadModel(tinyCheckpoint());
     goldens = SafetensorsFile.open(path.join(FIXTURES, 'goldens-tiny.safetensors'));
   });
   afterAll(() => {

@@ -3,9 +3,10 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GPT2Model, loadModel } from '../lib/model';
+import { tinyCheckpoint } from './helpers/fixtures';
+import * as os from 'os';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'shared', 'fixtures', 'gpt2');
-const TINY_FILE = path.join(FIXTURES, 'tiny-gpt2.safetensors');
+const TINY_FILE = tinyCheckpoint();
 
 describe('GPT2Model on the tiny fixture', () => {
   let model: GPT2Model;
@@ -148,7 +149,7 @@ describe('streamed weights', () => {
 describe('loadModel', () => {
   it('explains what to do when a named checkpoint is missing', async () => {
     const saved = process.env.GPT2_WEIGHTS;
-    process.env.GPT2_WEIGHTS = path.join(FIXTURES, 'no-such-folder');
+    process.env.GPT2_WEIGHTS = path.join(os.tmpdir(), 'no-such-folder-for-gpt2-weights');
     try {
       await expect(loadModel('gpt2-xl')).rejects.toThrow(/no checkpoint for "gpt2-xl".*npm run weights -- gpt2-xl.*synthetic:gpt2-xl/);
     } finally {

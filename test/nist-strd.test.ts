@@ -1,11 +1,12 @@
-// NIST StRD linear least squares (../shared/data/nist-strd): certified estimates, standard
+// NIST StRD linear least squares (test/fixtures/nist-strd): certified estimates, standard
 // deviations, residual SD and R^2 to at least 9 significant digits on every dataset, Filip included.
 import * as fs from 'fs';
 import * as path from 'path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ols, olsFormula, OLSResults } from '../lib/stats';
+import { NIST_STRD } from './helpers/fixtures';
 
-const dir = path.resolve(__dirname, '..', '..', 'shared', 'data', 'nist-strd');
+const dir = NIST_STRD;
 const certified = JSON.parse(fs.readFileSync(path.join(dir, 'certified.json'), 'utf8'));
 const DATASETS = ['Norris', 'Pontius', 'NoInt1', 'NoInt2', 'Filip', 'Longley'];
 const REQUIRED_DIGITS = 9;

@@ -32,16 +32,13 @@ function missingTools(): string[] {
 
 /**
  * The notebooks' environment for a test run: synthetic weights unless told otherwise (GPT-2 small's
- * shape for parts 4's main sweep, the tiny model to exercise the gpt2-xl path quickly), and the
- * shared copy of the UCI workbook for part 3 when data/ has none.
+ * shape for parts 4's main sweep, the tiny model to exercise the gpt2-xl path quickly).
  */
 function notebookEnv(): NodeJS.ProcessEnv {
-  const sharedXlsx = path.resolve(ROOT, '..', 'shared', 'data', 'uci-residential-building', 'Residential-Building-Data-Set.xlsx');
   return {
     ...process.env,
     GPT2_MODEL: process.env.GPT2_MODEL ?? 'synthetic:gpt2',
     GPT2_XL_MODEL: process.env.GPT2_XL_MODEL ?? 'synthetic:tiny',
-    ...(process.env.RESIDENTIAL_BUILDING_XLSX === undefined && fs.existsSync(sharedXlsx) ? { RESIDENTIAL_BUILDING_XLSX: sharedXlsx } : {}),
   };
 }
 

@@ -8,12 +8,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GOLDENS, OLS_CASES } from './helpers/fixtures';
 
 const ROOT = path.resolve(__dirname, '..');
-const SHARED = path.resolve(ROOT, '..', 'shared', 'fixtures');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-const goldens = JSON.parse(fs.readFileSync(path.join(SHARED, 'gpt2', 'goldens.json'), 'utf8'));
-const olsCases: any[] = JSON.parse(fs.readFileSync(path.join(SHARED, 'ols', 'ols-goldens.json'), 'utf8')).cases;
+const goldens = GOLDENS;
+const olsCases = OLS_CASES;
 
 function part4(args: string[], env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(TSX, [path.join(ROOT, 'scripts', 'part4.ts'), ...args], {

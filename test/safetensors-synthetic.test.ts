@@ -4,9 +4,11 @@ import { GPT2_SIZES } from '../lib/model/config';
 import { SafetensorsFile } from '../lib/weights/safetensors';
 import { SyntheticWeights, fnv1a32, syntheticTensor } from '../lib/weights/synthetic';
 import { resolveWeights } from '../lib/weights/resolve';
+import { TINY_CHECKPOINT_SHA256, tinyCheckpoint } from './helpers/fixtures';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
 
 const ROOT = path.resolve(__dirname, '..');
-const FIXTURES = path.join(ROOT, '..', 'shared', 'fixtures', 'gpt2');
 
 describe('synthetic weights', () => {
   it('FNV-1a of known strings', () => {
@@ -21,8 +23,14 @@ describe('synthetic weights', () => {
     ]);
   });
 
+  it("synthetic:tiny, written in the hub's layout, is HuggingFace's tiny-gpt2.safetensors byte for byte", () => {
+    const bytes = fs.readFileSync(tinyCheckpoint());
+    expect(bytes.length).toBe(14_321_680);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(TINY_CHECKPOINT_SHA256);
+  });
+
   it('synthetic:tiny equals tiny-gpt2.safetensors bit for bit', () => {
-    const file = SafetensorsFile.open(path.join(FIXTURES, 'tiny-gpt2.safetensors'));
+    const file = SafetensorsFile.open(tinyCheckpoint());
     const synthetic = new SyntheticWeights(GPT2_SIZES.tiny, 'tiny');
     let compared = 0;
     try {

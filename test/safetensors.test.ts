@@ -7,8 +7,8 @@ import { GPT2_SIZES, expectedWeights, loadModel } from '../lib/model';
 import { SafetensorsFile } from '../lib/weights/safetensors';
 import { writeSafetensors } from '../lib/weights/safetensors-writer';
 import { syntheticTensor } from '../lib/weights/synthetic';
+import { TINY_CONFIG, tinyCheckpoint } from './helpers/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', 'shared', 'fixtures', 'gpt2');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'safetensors-test-'));
 afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
 
@@ -48,7 +48,7 @@ describe('safetensors validation', () => {
     ['offsets past the data', () => craft({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, f32([1, 2])), /tensor "w": data_offsets \[0,16\] run past the end of the data \(8 bytes/],
     ['offsets that disagree with the shape', () => craft({ w: { dtype: 'F32', shape: [2, 2], data_offsets: [0, 12] } }, f32([1, 2, 3, 4])), /tensor "w": data_offsets \[0,12\] hold 12 bytes, but F32 of shape \[2,2\] needs 16/],
     ['overlapping tensors', () => craft({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, f32([1, 2, 3])), /tensors "a" and "b" overlap/],
-    ['a truncated checkpoint', () => { const f = path.join(TMP, 'truncated.safetensors'); const b = fs.readFileSync(path.join(FIXTURES, 'tiny-gpt2.safetensors')); fs.writeFileSync(f, b.subarray(0, b.length - 1000)); return f; }, /tensor "wte.weight": data_offsets .* run past the end of the data .*truncated/],
+    ['a truncated checkpoint', () => { const f = path.join(TMP, 'truncated.safetensors'); const b = fs.readFileSync(tinyCheckpoint()); fs.writeFileSync(f, b.subarray(0, b.length - 1000)); return f; }, /tensor "wte.weight": data_offsets .* run past the end of the data .*truncated/],
   ];
   for (const [what, make, message] of cases) {
     it(`rejects ${what}`, () => {
@@ -95,7 +95,7 @@ describe('F16 and BF16', () => {
       ...weights.map((w) => ({ name: `transformer.${w.name}`, shape: w.shape, dtype: 'BF16', data: () => toBf16(syntheticTensor(w.name, w.shape)) })),
       { name: 'lm_head.weight', shape: [config.vocabSize, config.nEmbd], dtype: 'BF16', data: () => toBf16(syntheticTensor('wte.weight', [config.vocabSize, config.nEmbd])) },
     ]);
-    fs.copyFileSync(path.join(FIXTURES, 'tiny-gpt2.config.json'), path.join(TMP, 'bf16.config.json'));
+    fs.copyFileSync(TINY_CONFIG, path.join(TMP, 'bf16.config.json'));
     const model = await loadModel(file);
     const reference = await loadModel('synthetic:tiny');
     try {
@@ -122,7 +122,7 @@ describe('F16 and BF16', () => {
 
 describe('checkpoint checks against the config', () => {
   const config = GPT2_SIZES.tiny;
-  const configFile = path.join(FIXTURES, 'tiny-gpt2.config.json');
+  const configFile = TINY_CONFIG;
   function checkpoint(name: string, change: (w: { name: string; shape: number[]; dtype?: string }[]) => void): string {
     const weights: { name: string; shape: number[]; dtype?: string }[] = expectedWeights(config).map((w) => ({ ...w }));
     change(weights);
@@ -149,7 +149,7 @@ describe('checkpoint checks against the config', () => {
 
   it('a checkpoint without a config says where to put one', async () => {
     const file = path.join(TMP, 'lonely.safetensors');
-    fs.copyFileSync(path.join(FIXTURES, 'tiny-gpt2.safetensors'), file);
+    fs.copyFileSync(tinyCheckpoint(), file);
     await expect(loadModel(file)).rejects.toThrow(/no config for .*lonely.safetensors: expected .*lonely.config.json or .*config.json/);
   });
 });

@@ -16,9 +16,9 @@ import {
 } from '../lib/datasets/residential-building';
 import { withArticleTransforms, withoutOutliers, zScores } from '../lib/datasets/residential-building-features';
 import { unpackWorkbook } from '../lib/datasets/residential-building-unpack';
+import { UCI_WORKBOOK } from './helpers/fixtures';
 
 const ROOT = path.resolve(__dirname, '..');
-const SHARED_WORKBOOK = path.join(ROOT, '..', 'shared', 'data', 'uci-residential-building', 'Residential-Building-Data-Set.xlsx');
 
 const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 
@@ -46,11 +46,11 @@ function writeWorkbook(file: string, cells: Record<string, unknown>, sheetName =
 
 describe('readResidentialBuilding', () => {
   it('reads the four article columns of all 372 projects', () => {
-    const df = readResidentialBuilding(SHARED_WORKBOOK);
+    const df = readResidentialBuilding(UCI_WORKBOOK);
     expect(df.shape).toEqual([372, 4]);
     expect(df.columns).toEqual(['FloorArea', 'Interest', 'CPI', 'Price']);
 
-    const c = readResidentialBuildingColumns(SHARED_WORKBOOK);
+    const c = readResidentialBuildingColumns(UCI_WORKBOOK);
     expect(Math.min(...c.FloorArea)).toBe(200);
     expect(Math.max(...c.FloorArea)).toBe(15670);
     expect(mean(c.FloorArea)).toBeCloseTo(1729.04, 2);
@@ -73,8 +73,8 @@ describe('readResidentialBuilding', () => {
       delete process.env[RESIDENTIAL_BUILDING_ENV];
       expect(residentialBuildingPath()).toBe(DEFAULT_RESIDENTIAL_BUILDING_XLSX);
       expect(DEFAULT_RESIDENTIAL_BUILDING_XLSX).toBe(path.join(ROOT, 'data', 'Residential-Building-Data-Set.xlsx'));
-      process.env[RESIDENTIAL_BUILDING_ENV] = SHARED_WORKBOOK;
-      expect(residentialBuildingPath()).toBe(SHARED_WORKBOOK);
+      process.env[RESIDENTIAL_BUILDING_ENV] = UCI_WORKBOOK;
+      expect(residentialBuildingPath()).toBe(UCI_WORKBOOK);
       expect(readResidentialBuilding().shape).toEqual([372, 4]);
       expect(residentialBuildingPath('/elsewhere/book.xlsx')).toBe('/elsewhere/book.xlsx');
     } finally {
@@ -115,7 +115,7 @@ describe('readResidentialBuilding', () => {
 
 describe('the article outlier screen', () => {
   it('removes 4 of 372 rows: 1 by log-Price, 3 by log-FloorArea, none by CPI', () => {
-    const df = withArticleTransforms(readResidentialBuilding(SHARED_WORKBOOK));
+    const df = withArticleTransforms(readResidentialBuilding(UCI_WORKBOOK));
     expect(df.columns).toEqual(['FloorArea', 'Interest', 'CPI', 'Price', 'log-Price', 'log-FloorArea', 'bin-Interest']);
     const screen = withoutOutliers(df);
     expect(screen.flaggedBy).toEqual({ 'log-Price': 1, 'log-FloorArea': 3, CPI: 0 });
@@ -138,7 +138,7 @@ describe('the article outlier screen', () => {
 
 describe('unpackWorkbook', () => {
   it('writes the zip’s workbook byte for byte', () => {
-    const bytes = new Uint8Array(fs.readFileSync(SHARED_WORKBOOK));
+    const bytes = new Uint8Array(fs.readFileSync(UCI_WORKBOOK));
     const zip = path.join(scratch, 'uci.zip');
     fs.writeFileSync(zip, zipSync({ 'Residential-Building-Data-Set.xlsx': bytes, '__MACOSX/._Residential-Building-Data-Set.xlsx': new Uint8Array([0]) }));
     const dest = path.join(scratch, 'data', 'Residential-Building-Data-Set.xlsx');

@@ -8,17 +8,17 @@ import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { zipSync } from 'fflate';
+import { UCI_WORKBOOK } from './helpers/fixtures';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
-const SHARED_WORKBOOK = path.join(ROOT, '..', 'shared', 'data', 'uci-residential-building', 'Residential-Building-Data-Set.xlsx');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const SCRIPT = path.join(ROOT, 'scripts', 'download-data.ts');
 
 let server: http.Server;
 let base: string;
 let scratch: string;
-const workbookBytes = fs.readFileSync(SHARED_WORKBOOK);
+const workbookBytes = fs.readFileSync(UCI_WORKBOOK);
 
 beforeAll(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'series-download-'));

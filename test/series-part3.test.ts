@@ -1,4 +1,4 @@
-// Part 3 through lib/: the shared UCI workbook, the article's transforms and outlier screen, and the
+// Part 3 through lib/: the UCI workbook in data/, the article's transforms and outlier screen, and the
 // regression of log-Price. Expected numbers: the article's statsmodels run (SOURCE.txt of the data).
 import { describe, expect, it } from 'vitest';
 import * as path from 'path';
@@ -6,19 +6,11 @@ import { readResidentialBuilding } from '../lib/datasets/residential-building';
 import { priceModelData, withArticleTransforms, withoutOutliers } from '../lib/datasets/residential-building-features';
 import { ols } from '../lib/stats/ols';
 import { olsFormula } from '../lib/stats/formula';
+import { UCI_WORKBOOK } from './helpers/fixtures';
 
-const SHARED_WORKBOOK = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  'shared',
-  'data',
-  'uci-residential-building',
-  'Residential-Building-Data-Set.xlsx',
-);
 
 describe('part 3: log-Price on CPI, log-FloorArea, bin-Interest and their interaction', () => {
-  const screen = withoutOutliers(withArticleTransforms(readResidentialBuilding(SHARED_WORKBOOK)));
+  const screen = withoutOutliers(withArticleTransforms(readResidentialBuilding(UCI_WORKBOOK)));
   const data = priceModelData(screen.kept);
   const fit = ols(data.y, data.X, { names: data.names, yName: data.yName });
 

@@ -1,13 +1,13 @@
-// OLS against statsmodels 0.13.5's own results (../shared/fixtures/ols/ols-goldens.json): every
+// OLS against statsmodels 0.13.5's own results (test/fixtures/ols/ols-goldens.json): every
 // statistic to 1e-8 relative and summary() character for character except Date and Time.
 import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { ols, OLSResults, CovType } from '../lib/stats';
 import { STATSMODELS_ATTRIBUTES, relativeError, withoutDateTime } from './helpers/statsmodels';
+import { OLS_GOLDENS } from './helpers/fixtures';
 
-const shared = path.resolve(__dirname, '..', '..', 'shared');
-const goldens = JSON.parse(fs.readFileSync(path.join(shared, 'fixtures/ols/ols-goldens.json'), 'utf8'));
+const goldens = OLS_GOLDENS;
 
 interface Case {
   name: string;

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { decode, displayTokens, tokenize } from '../lib/text';
+import { GOLDENS } from './helpers/fixtures';
 
-const GOLDENS = JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'shared', 'fixtures', 'gpt2', 'goldens.json'), 'utf8'));
 
 describe('GPT-2 tokenizer', () => {
   it('"Hello world" is [15496, 995]', () => {

@@ -13,7 +13,7 @@ import * as path from 'path';
 import * as XLSX from 'xlsx';
 import { DataFrame } from 'danfojs';
 
-/** The environment variable that points at the workbook (CI sets it to the shared copy). */
+/** The environment variable that points at the workbook (a copy ships in data/). */
 export const RESIDENTIAL_BUILDING_ENV = 'RESIDENTIAL_BUILDING_XLSX';
 
 /** Where `npm run data` puts the workbook. */

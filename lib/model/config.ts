@@ -17,7 +17,7 @@ export interface GPT2Config {
 const base = { vocabSize: 50257, nPositions: 1024, layerNormEpsilon: 1e-5 };
 
 export const GPT2_SIZES = {
-  tiny: { ...base, nPositions: 256, nEmbd: 64, nLayer: 3, nHead: 4, nInner: 256 }, // ../shared/fixtures' tiny-gpt2
+  tiny: { ...base, nPositions: 256, nEmbd: 64, nLayer: 3, nHead: 4, nInner: 256 }, // test/fixtures' tiny-gpt2
   gpt2: { ...base, nEmbd: 768, nLayer: 12, nHead: 12, nInner: 3072 },
   'gpt2-medium': { ...base, nEmbd: 1024, nLayer: 24, nHead: 16, nInner: 4096 },
   'gpt2-large': { ...base, nEmbd: 1280, nLayer: 36, nHead: 20, nInner: 5120 },

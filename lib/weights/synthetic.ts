@@ -1,6 +1,6 @@
 /**
  * Synthetic GPT-2 weights: every tensor is a pure function of its hub name, as
- * ../shared/fixtures/README.md defines them, so a model of any size can be rebuilt without a file
+ * test/fixtures/README.md defines them, so a model of any size can be rebuilt without a file
  * and `synthetic:tiny` equals tiny-gpt2.safetensors bit for bit.
  */
 import { GPT2Config, expectedWeights } from '../model/config';

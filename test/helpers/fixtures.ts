@@ -1,0 +1,54 @@
+/**
+ * The reference data the tests compare against, kept in test/fixtures/ (see its README): HuggingFace
+ * transformers' GPT-2 goldens, statsmodels' OLS cases, NIST StRD. The tiny checkpoint is not stored:
+ * `tinyCheckpoint()` writes it from the synthetic formula in the hub's exact layout, and its sha256
+ * must equal the one HuggingFace's file had.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { GPT2_SIZES, expectedWeights } from '../../lib/model/config';
+import { writeSafetensors } from '../../lib/weights/safetensors-writer';
+import { syntheticTensor } from '../../lib/weights/synthetic';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+export const GPT2_FIXTURES = path.join(FIXTURES, 'gpt2');
+export const NIST_STRD = path.join(FIXTURES, 'nist-strd');
+export const UCI_WORKBOOK = path.join(ROOT, 'data', 'Residential-Building-Data-Set.xlsx');
+
+export const GOLDENS = JSON.parse(fs.readFileSync(path.join(GPT2_FIXTURES, 'goldens.json'), 'utf8'));
+/** statsmodels' OLS goldens: `{ statsmodels, cases: [...] }` (see the README). */
+export const OLS_GOLDENS = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'ols', 'ols-goldens.json'), 'utf8'));
+export const OLS_CASES: any[] = OLS_GOLDENS.cases;
+export const TINY_CONFIG = path.join(GPT2_FIXTURES, 'tiny-gpt2.config.json');
+
+/** sha256 of HuggingFace's tiny-gpt2.safetensors (`sha256sum` of the file the goldens were made with). */
+export const TINY_CHECKPOINT_SHA256 = 'ed40814d47e39288da2c2d813d9ad6c69a4464825ab28571e1c8e2ef9a401433';
+
+let tinyFile: string | undefined;
+
+/**
+ * `tiny-gpt2.safetensors` (with `tiny-gpt2.config.json` beside it) in a temporary folder of this
+ * process: the synthetic weights under the hub's names, sorted as the hub's writer sorts them, with
+ * each block's causal-mask buffer `h.{i}.attn.bias` ([1, 1, 256, 256], ones on and below the diagonal).
+ */
+export function tinyCheckpoint(): string {
+  if (tinyFile && fs.existsSync(tinyFile)) return tinyFile;
+  const config = GPT2_SIZES.tiny;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpt2-tiny-'));
+  const P = config.nPositions;
+  const mask = () => {
+    const m = new Float32Array(P * P);
+    for (let q = 0; q < P; q++) m.fill(1, q * P, q * P + q + 1);
+    return m;
+  };
+  const tensors = [
+    ...expectedWeights(config).map((w) => ({ name: w.name, shape: w.shape, data: () => syntheticTensor(w.name, w.shape) })),
+    ...Array.from({ length: config.nLayer }, (_, i) => ({ name: `h.${i}.attn.bias`, shape: [1, 1, P, P], data: mask })),
+  ].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const file = path.join(dir, 'tiny-gpt2.safetensors');
+  writeSafetensors(file, tensors, { format: 'pt' });
+  fs.copyFileSync(TINY_CONFIG, path.join(dir, 'tiny-gpt2.config.json'));
+  return (tinyFile = file);
+}
