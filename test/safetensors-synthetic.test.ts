@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
-import { GPT2_SIZES } from '../lib/model/config';
+import { GPT2_SIZES } from '../lib/weights/config';
 import { SafetensorsFile } from '../lib/weights/safetensors';
 import { SyntheticWeights, fnv1a32, syntheticTensor } from '../lib/weights/synthetic';
 import { resolveWeights } from '../lib/weights/resolve';

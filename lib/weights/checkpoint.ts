@@ -4,7 +4,8 @@
  * skipped, `lm_head.weight` (tied to `wte.weight`) allowed but unused. Opening it checks that every
  * tensor the config implies is present, floating point, and of the right shape.
  */
-import { GPT2Config, expectedWeights } from '../model/config';
+import { GPT2Config } from './config';
+import { expectedWeights } from './layout';
 import { SafetensorsFile } from './safetensors';
 import { WeightSource } from './source';
 

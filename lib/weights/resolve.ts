@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { GPT2Config, GPT2_SIZES, configFromHF, isGPT2Size } from '../model/config';
+import { GPT2Config, GPT2_SIZES, configFromHF, isGPT2Size } from './config';
 import { CheckpointWeights } from './checkpoint';
 import { WeightSource } from './source';
 import { SyntheticWeights } from './synthetic';

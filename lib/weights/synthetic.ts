@@ -3,7 +3,11 @@
  * test/fixtures/README.md defines them, so a model of any size can be rebuilt without a file
  * and `synthetic:tiny` equals tiny-gpt2.safetensors bit for bit.
  */
-import { GPT2Config, expectedWeights } from '../model/config';
+import * as fs from 'fs';
+import * as path from 'path';
+import { GPT2Config, configToHF } from './config';
+import { writeSafetensors } from './safetensors-writer';
+import { expectedWeights } from './layout';
 import { WeightSource } from './source';
 
 /** FNV-1a, 32-bit, of the UTF-8 bytes of `text`. */
@@ -75,4 +79,28 @@ export class SyntheticWeights implements WeightSource {
   }
 
   close(): void {}
+}
+
+/**
+ * Writes a model's synthetic weights as a hub checkpoint into `dir`: `model.safetensors` in the
+ * hub's exact layout (names sorted, each block's causal-mask buffer `h.{i}.attn.bias`, metadata
+ * `format: pt`) and its `config.json`. `synthetic:tiny` written this way is, byte for byte,
+ * HuggingFace's tiny-gpt2.safetensors. Returns the safetensors file's path.
+ */
+export function writeSyntheticCheckpoint(config: GPT2Config, dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const P = config.nPositions;
+  const causalMask = () => {
+    const m = new Float32Array(P * P);
+    for (let q = 0; q < P; q++) m.fill(1, q * P, q * P + q + 1);
+    return m;
+  };
+  const tensors = [
+    ...expectedWeights(config).map((w) => ({ name: w.name, shape: w.shape, data: () => syntheticTensor(w.name, w.shape) })),
+    ...Array.from({ length: config.nLayer }, (_, i) => ({ name: `h.${i}.attn.bias`, shape: [1, 1, P, P], data: causalMask })),
+  ].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const file = path.join(dir, 'model.safetensors');
+  writeSafetensors(file, tensors, { format: 'pt' });
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(configToHF(config), null, 1) + '\n');
+  return file;
 }

@@ -2,14 +2,13 @@
  * The reference data the tests compare against, kept in test/fixtures/ (see its README): HuggingFace
  * transformers' GPT-2 goldens, statsmodels' OLS cases, NIST StRD. The tiny checkpoint is not stored:
  * `tinyCheckpoint()` writes it from the synthetic formula in the hub's exact layout, and its sha256
- * must equal the one HuggingFace's file had.
+ * must equal the one HuggingFace's file had (TINY_CHECKPOINT_SHA256).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GPT2_SIZES, expectedWeights } from '../../lib/model/config';
-import { writeSafetensors } from '../../lib/weights/safetensors-writer';
-import { syntheticTensor } from '../../lib/weights/synthetic';
+import { GPT2_SIZES } from '../../lib/weights/config';
+import { writeSyntheticCheckpoint } from '../../lib/weights/synthetic';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -29,26 +28,10 @@ export const TINY_CHECKPOINT_SHA256 = 'ed40814d47e39288da2c2d813d9ad6c69a4464825
 let tinyFile: string | undefined;
 
 /**
- * `tiny-gpt2.safetensors` (with `tiny-gpt2.config.json` beside it) in a temporary folder of this
- * process: the synthetic weights under the hub's names, sorted as the hub's writer sorts them, with
- * each block's causal-mask buffer `h.{i}.attn.bias` ([1, 1, 256, 256], ones on and below the diagonal).
+ * `model.safetensors` of `synthetic:tiny` written in the hub's layout (with its `config.json`) in a
+ * temporary folder of this process: HuggingFace's tiny-gpt2.safetensors, byte for byte.
  */
 export function tinyCheckpoint(): string {
-  if (tinyFile && fs.existsSync(tinyFile)) return tinyFile;
-  const config = GPT2_SIZES.tiny;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpt2-tiny-'));
-  const P = config.nPositions;
-  const mask = () => {
-    const m = new Float32Array(P * P);
-    for (let q = 0; q < P; q++) m.fill(1, q * P, q * P + q + 1);
-    return m;
-  };
-  const tensors = [
-    ...expectedWeights(config).map((w) => ({ name: w.name, shape: w.shape, data: () => syntheticTensor(w.name, w.shape) })),
-    ...Array.from({ length: config.nLayer }, (_, i) => ({ name: `h.${i}.attn.bias`, shape: [1, 1, P, P], data: mask })),
-  ].sort((a, b) => (a.name < b.name ? -1 : 1));
-  const file = path.join(dir, 'tiny-gpt2.safetensors');
-  writeSafetensors(file, tensors, { format: 'pt' });
-  fs.copyFileSync(TINY_CONFIG, path.join(dir, 'tiny-gpt2.config.json'));
-  return (tinyFile = file);
+  if (!tinyFile || !fs.existsSync(tinyFile)) tinyFile = writeSyntheticCheckpoint(GPT2_SIZES.tiny, fs.mkdtempSync(path.join(os.tmpdir(), 'gpt2-tiny-')));
+  return tinyFile;
 }

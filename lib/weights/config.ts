@@ -1,7 +1,6 @@
 /**
  * GPT-2's hyperparameters: the four published sizes, the tiny test model, and any HuggingFace
- * `config.json` of model_type gpt2. `expectedWeights` lists every tensor a checkpoint must hold,
- * by its hub name and shape, so loaders can check a file before trusting it.
+ * `config.json` of model_type gpt2 (checked: a config the model cannot run is an error here).
  */
 
 export interface GPT2Config {
@@ -64,43 +63,18 @@ export function configFromHF(json: unknown, source = 'config.json'): GPT2Config 
   };
 }
 
-export interface WeightSpec {
-  name: string; // hub name without the `transformer.` prefix, e.g. `h.3.mlp.c_fc.weight`
-  shape: number[];
-}
-
-/** Every tensor of a GPT-2 checkpoint in the hub's order and layout (Conv1D weights are [in, out]). */
-export function expectedWeights(c: GPT2Config): WeightSpec[] {
-  const C = c.nEmbd;
-  const specs: WeightSpec[] = [
-    { name: 'wte.weight', shape: [c.vocabSize, C] },
-    { name: 'wpe.weight', shape: [c.nPositions, C] },
-  ];
-  for (let i = 0; i < c.nLayer; i++) specs.push(...blockWeights(c, i));
-  specs.push({ name: 'ln_f.weight', shape: [C] }, { name: 'ln_f.bias', shape: [C] });
-  return specs;
-}
-
-/** The tensors of block `i`. */
-export function blockWeights(c: GPT2Config, i: number): WeightSpec[] {
-  const C = c.nEmbd;
-  const h = `h.${i}.`;
-  return [
-    { name: h + 'ln_1.weight', shape: [C] },
-    { name: h + 'ln_1.bias', shape: [C] },
-    { name: h + 'attn.c_attn.weight', shape: [C, 3 * C] },
-    { name: h + 'attn.c_attn.bias', shape: [3 * C] },
-    { name: h + 'attn.c_proj.weight', shape: [C, C] },
-    { name: h + 'attn.c_proj.bias', shape: [C] },
-    { name: h + 'ln_2.weight', shape: [C] },
-    { name: h + 'ln_2.bias', shape: [C] },
-    { name: h + 'mlp.c_fc.weight', shape: [C, c.nInner] },
-    { name: h + 'mlp.c_fc.bias', shape: [c.nInner] },
-    { name: h + 'mlp.c_proj.weight', shape: [c.nInner, C] },
-    { name: h + 'mlp.c_proj.bias', shape: [C] },
-  ];
-}
-
-export function parameterCount(c: GPT2Config): number {
-  return expectedWeights(c).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+/** Our config as a HuggingFace `config.json` (the inverse of `configFromHF`). */
+export function configToHF(c: GPT2Config): Record<string, unknown> {
+  return {
+    model_type: 'gpt2',
+    architectures: ['GPT2LMHeadModel'],
+    vocab_size: c.vocabSize,
+    n_positions: c.nPositions,
+    n_embd: c.nEmbd,
+    n_layer: c.nLayer,
+    n_head: c.nHead,
+    n_inner: c.nInner === 4 * c.nEmbd ? null : c.nInner,
+    activation_function: 'gelu_new',
+    layer_norm_epsilon: c.layerNormEpsilon,
+  };
 }
