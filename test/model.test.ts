@@ -1,29 +1,26 @@
-/** The model's contract: taps, errors, causality, and streamed runs identical to resident ones. */
+/** The model's contract on either engine: taps, errors, causality, batches, streaming, cleanup. */
+import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GPT2Model, loadModel } from '../lib/model';
-import { tinyCheckpoint } from './helpers/fixtures';
-import * as os from 'os';
+import { GPT2Model, attentionAdjustmentNorms, attentionAdjustmentNormsBatch, loadModel } from '../lib/model';
+import { GOLDENS, tinyCheckpoint } from './helpers/fixtures';
+import { relativeError } from './helpers/reference-gpt2';
 
-const TINY_FILE = tinyCheckpoint();
+const TEXTS: { name: string; text: string; ids: number[] }[] = GOLDENS.texts;
 
-describe('GPT2Model on the tiny fixture', () => {
+describe.each(['onnx', 'tfjs'] as const)('GPT2Model on %s', (engine) => {
   let model: GPT2Model;
   beforeAll(async () => {
-    model = await loadModel('synthetic:tiny');
+    model = await loadModel('synthetic:tiny', { engine });
   });
   afterAll(() => model?.dispose());
 
-  it('names its taps as TransformerLens does', () => {
-    const names = model.tapNames();
-    expect(names).toHaveLength(2 + 3 * 8 + 2);
-    expect(names.slice(0, 4)).toEqual(['hook_embed', 'hook_pos_embed', 'blocks.0.hook_resid_pre', 'blocks.0.ln1.hook_normalized']);
-    expect(names).toContain('blocks.2.attn.hook_pattern');
-    expect(names).toContain('blocks.1.hook_attn_out');
-    expect(names.slice(-2)).toEqual(['ln_final.hook_normalized', 'logits']);
+  it('says what it is', () => {
     expect(model.spec).toBe('synthetic:tiny');
     expect(model.synthetic).toBe(true);
+    expect(model.engineName).toBe(engine);
+    expect(model.engineDescription).toMatch(engine === 'onnx' ? /^onnx \(\d+ threads?\)$/ : /^tfjs \((wasm|tensorflow)\)$/);
   });
 
   it('returns only the taps asked for, with their shapes', async () => {
@@ -31,23 +28,16 @@ describe('GPT2Model on the tiny fixture', () => {
     expect(Object.keys(out).sort()).toEqual(['blocks.0.attn.hook_pattern', 'blocks.1.hook_attn_out']);
     expect(out['blocks.1.hook_attn_out'].shape).toEqual([2, 64]);
     expect(out['blocks.0.attn.hook_pattern'].shape).toEqual([4, 2, 2]);
-    Object.values(out).forEach((t) => t.dispose());
-  });
-
-  it('leaves no tensors behind', async () => {
-    await model.runArrays('Hello world', ['logits']); // first use makes the kept transposed unembedding
-    const before = tf.memory().numTensors;
-    const arrays = await model.runArrays('Hello world', ['hook_embed', 'blocks.2.hook_resid_post', 'logits']);
-    expect(tf.memory().numTensors).toBe(before);
+    const arrays = await model.runArrays('Hello world', ['hook_embed', 'logits']);
     expect((arrays.hook_embed as number[][]).length).toBe(2);
     expect((arrays.logits as number[][])[1]).toHaveLength(50257);
   });
 
   it('an unknown tap is an error listing the valid ones', async () => {
     await expect(model.run('Hello', ['blocks.0.hook_attn'])).rejects.toThrow(
-      /unknown tap "blocks.0.hook_attn".*blocks\.\{i\}\.hook_attn_out.*i from 0 to 2/,
+      /unknown hook point "blocks.0.hook_attn". Valid: hook_embed, hook_pos_embed, blocks\.\{i\}\.hook_resid_pre, .*blocks\.\{i\}\.hook_attn_out.*logits, with i from 0 to 2/,
     );
-    await expect(model.run('Hello', ['blocks.3.hook_attn_out'])).rejects.toThrow(/unknown tap "blocks.3.hook_attn_out"/);
+    await expect(model.run('Hello', ['blocks.3.hook_attn_out'])).rejects.toThrow(/unknown hook point "blocks.3.hook_attn_out"/);
   });
 
   it('rejects empty input, input longer than the context, and ids out of range', async () => {
@@ -65,29 +55,46 @@ describe('GPT2Model on the tiny fixture', () => {
     expect(model.ids('Hello', { prependBos: true })).toEqual([50256, 15496]);
     const out = await model.run('Hello', ['hook_embed'], { prependBos: true });
     expect(out.hook_embed.shape).toEqual([2, 64]);
-    out.hook_embed.dispose();
   });
 
   it('is causal: appending tokens leaves every earlier position unchanged', async () => {
     const ids = [464, 2068, 7586, 21831, 18045, 625, 262, 16931, 3290, 13];
     const taps = model.tapNames();
-    const short = await model.runArrays(ids.slice(0, 6), taps);
-    const long = await model.runArrays(ids, taps);
+    const short = await model.run(ids.slice(0, 6), taps);
+    const long = await model.run(ids, taps);
     for (const tap of taps) {
-      if (tap.endsWith('hook_pattern')) {
-        const [s, l] = [short[tap] as number[][][], long[tap] as number[][][]];
-        s.forEach((head, h) =>
-          head.forEach((row, q) => {
-            expect(maxDiff(row, l[h][q].slice(0, 6)), `${tap} head ${h} query ${q}`).toBeLessThan(1e-6);
-            expect(l[h][q].slice(6).every((p) => p === 0), `${tap}: query ${q} attends to a later key`).toBe(true);
-          }),
-        );
+      const s = short[tap];
+      const l = long[tap];
+      if (s.axes[0] === 'head_index') {
+        for (let h = 0; h < s.shape[0]; h++) {
+          for (let q = 0; q < 6; q++) {
+            const row = l.data.subarray((h * 10 + q) * 10, (h * 10 + q + 1) * 10);
+            expect(relativeError(row.subarray(0, 6), s.data.subarray((h * 6 + q) * 6, (h * 6 + q + 1) * 6)), `${tap} head ${h} query ${q}`).toBeLessThan(1e-5);
+            if (tap.endsWith('hook_pattern')) expect(row.subarray(6).every((p) => p === 0), `${tap}: query ${q} attends to a later key`).toBe(true);
+            else expect(row.subarray(6).every((p) => p === -Infinity), `${tap}: later keys are −∞`).toBe(true);
+          }
+        }
       } else {
-        const [s, l] = [short[tap] as number[][], long[tap] as number[][]];
-        expect(s).toHaveLength(6);
-        s.forEach((row, t) => expect(maxDiff(row, l[t]) / maxAbs(l[t]), `${tap} position ${t}`).toBeLessThan(1e-6));
+        expect(relativeError(l.data.subarray(0, s.data.length), s.data), tap).toBeLessThan(1e-5);
       }
     }
+  });
+
+  it('runs a batch of texts of different lengths as it runs each alone (1e-5)', async () => {
+    const texts = TEXTS.map((t) => t.ids);
+    const taps = ['blocks.0.attn.hook_pattern', 'blocks.2.hook_attn_out', 'ln_final.hook_scale', 'logits'];
+    const batch = await model.runBatch(texts, taps, { batchSize: 2 });
+    for (const [i, ids] of texts.entries()) {
+      const alone = await model.run(ids, taps);
+      for (const tap of taps) {
+        expect(batch[i][tap].shape, tap).toEqual(alone[tap].shape);
+        expect(relativeError(batch[i][tap].data, alone[tap].data), `${TEXTS[i].name} ${tap}`).toBeLessThan(1e-5);
+      }
+    }
+    const norms = await attentionAdjustmentNormsBatch(model, texts);
+    const single = await attentionAdjustmentNorms(model, texts[2]);
+    expect(relativeError(norms[2].norms.flat(), single.norms.flat())).toBeLessThan(1e-5);
+    expect(norms.map((n) => n.ids.length)).toEqual(texts.map((t) => t.length));
   });
 
   it('describes its architecture, one row per weight', () => {
@@ -98,44 +105,64 @@ describe('GPT2Model on the tiny fixture', () => {
   });
 });
 
+describe('the tfjs engine', () => {
+  it('is a tf.LayersModel of GPT-2 layers whose outputs are the taps, and frees every tensor', async () => {
+    const before = tf.memory().numTensors;
+    const model = await loadModel(tinyCheckpoint(), { engine: 'tfjs' });
+    const layers = model.layersModel(['blocks.1.hook_attn_out', 'logits']);
+    expect(layers.layers.map((l) => `${l.name}:${l.getClassName()}`)).toEqual([
+      'ids:InputLayer', 'positions:InputLayer', 'embed:Embedding', 'blocks.0:TransformerBlock', 'blocks.1:TransformerBlock',
+      'blocks.2:TransformerBlock', 'ln_final:LayerNorm', 'unembed:Unembedding',
+    ]);
+    expect(layers.outputs).toHaveLength(2);
+    expect(layers.countParams()).toBe(model.architecture().reduce((n, r) => n + r.params, 0));
+    const lines: string[] = [];
+    layers.summary(120, undefined, (line) => lines.push(line));
+    expect(lines.join('\n')).toMatch(/blocks\.1 \(TransformerBlock\) .* 49984 /);
+    expect(lines.join('\n')).toMatch(/unembed \(Unembedding\) .*\[null,50257\]\s+0 /);
+    const during = tf.memory().numTensors;
+    await model.run('Hello world', ['blocks.1.attn.hook_pattern', 'logits']);
+    await model.execute('Hello world', ['hook_embed'], [['blocks.0.hook_resid_pre', (a) => a.data.map((v) => v / 2)]]);
+    expect(tf.memory().numTensors).toBe(during);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("runs on the 'cpu' backend too, and says how to get 'tensorflow' when tfjs-node is missing", async () => {
+    const model = await loadModel('synthetic:tiny', { engine: 'tfjs', backend: 'cpu' });
+    expect(model.engineDescription).toBe('tfjs (cpu)');
+    const onnx = await loadModel('synthetic:tiny');
+    const ids = [464, 2068, 7586];
+    const [a, b] = [await model.run(ids, ['blocks.2.hook_resid_post']), await onnx.run(ids, ['blocks.2.hook_resid_post'])];
+    expect(relativeError(a['blocks.2.hook_resid_post'].data, b['blocks.2.hook_resid_post'].data)).toBeLessThan(1e-5);
+    model.dispose();
+    onnx.dispose();
+    if (!tfjsNodeInstalled()) {
+      await expect(loadModel('synthetic:tiny', { engine: 'tfjs', backend: 'tensorflow' })).rejects.toThrow(/needs @tensorflow\/tfjs-node: `npm install @tensorflow\/tfjs-node`/);
+    }
+  });
+
+  it('leaves no unhandledRejection handler from the wasm loader', async () => {
+    const m = await loadModel('synthetic:tiny', { engine: 'tfjs', backend: 'wasm' });
+    m.dispose();
+    const throwing = process.listeners('unhandledRejection').filter((l) => /throw/.test(String(l)));
+    expect(throwing).toEqual([]);
+  });
+});
+
 describe('streamed weights', () => {
-  it('give results identical to resident weights (tiny fixture file, every tap)', async () => {
-    const resident = await loadModel(TINY_FILE, { residency: 'resident' });
-    const streamed = await loadModel(TINY_FILE, { residency: 'streamed' });
+  it('give results identical to resident weights (every tap, from the checkpoint file)', async () => {
+    const resident = await loadModel(tinyCheckpoint(), { residency: 'resident' });
+    const streamed = await loadModel(tinyCheckpoint(), { residency: 'streamed' });
     try {
       expect([resident.residency, streamed.residency]).toEqual(['resident', 'streamed']);
       const text = 'Hungarian rock has been a part of the popular music of Hungary since the early 1960s.';
       const a = await resident.run(text, resident.tapNames());
       const b = await streamed.run(text, streamed.tapNames());
-      for (const tap of resident.tapNames()) {
-        expect(Buffer.from((b[tap].dataSync() as Float32Array).buffer).equals(Buffer.from((a[tap].dataSync() as Float32Array).buffer)), tap).toBe(true);
-      }
-      [...Object.values(a), ...Object.values(b)].forEach((t) => t.dispose());
+      for (const tap of resident.tapNames()) expect(Buffer.from(b[tap].data.buffer, b[tap].data.byteOffset, b[tap].data.byteLength).equals(Buffer.from(a[tap].data.buffer, a[tap].data.byteOffset, a[tap].data.byteLength)), tap).toBe(true);
     } finally {
       resident.dispose();
       streamed.dispose();
-    }
-  });
-
-  it('dispose frees every tensor of a model, resident or streamed', async () => {
-    const before = tf.memory().numTensors;
-    for (const residency of ['resident', 'streamed'] as const) {
-      const m = await loadModel(TINY_FILE, { residency });
-      await m.runArrays('Hello world', ['logits']);
-      m.dispose();
-      expect(tf.memory().numTensors, residency).toBe(before);
-    }
-  });
-
-  it('leave no tensors behind', async () => {
-    const m = await loadModel(TINY_FILE, { residency: 'streamed' });
-    try {
-      const before = tf.memory().numTensors;
-      await m.runArrays('Hello world', ['blocks.1.attn.hook_pattern', 'logits']);
-      await m.runArrays('Hello world', ['hook_embed']);
-      expect(tf.memory().numTensors).toBe(before);
-    } finally {
-      m.dispose();
     }
   });
 
@@ -158,25 +185,21 @@ describe('loadModel', () => {
     }
   });
 
-  it('rejects unknown specs, backends and residencies', async () => {
+  it('rejects unknown specs, engines, backends, residencies and thread counts', async () => {
     await expect(loadModel('gpt5')).rejects.toThrow(/"gpt5" is not a model: expected synthetic:<size>/);
-    await expect(loadModel('synthetic:tiny', { backend: 'webgpu' as never })).rejects.toThrow(/unknown backend "webgpu"/);
+    await expect(loadModel('synthetic:tiny', { engine: 'torch' as never })).rejects.toThrow(/unknown engine "torch": use 'onnx' or 'tfjs'/);
+    await expect(loadModel('synthetic:tiny', { engine: 'tfjs', backend: 'webgpu' })).rejects.toThrow(/unknown backend "webgpu"/);
     await expect(loadModel('synthetic:tiny', { residency: 'lazy' as never })).rejects.toThrow(/unknown residency "lazy"/);
-  });
-
-  it('leaves no unhandledRejection handler from the wasm loader', async () => {
-    const m = await loadModel('synthetic:tiny', { backend: 'wasm' });
-    m.dispose();
-    const throwing = process.listeners('unhandledRejection').filter((l) => /throw/.test(String(l)));
-    expect(throwing).toEqual([]);
+    await expect(loadModel('synthetic:tiny', { threads: 0 })).rejects.toThrow(/threads must be a positive whole number, got 0/);
+    await expect(loadModel('synthetic:tiny', { engine: 'tfjs', residency: 'streamed' })).rejects.toThrow(/the tfjs engine keeps every weight in memory/);
   });
 });
 
-function maxDiff(a: number[], b: number[]): number {
-  expect(a.length).toBe(b.length);
-  return Math.max(...a.map((v, i) => Math.abs(v - b[i])));
-}
-
-function maxAbs(a: number[]): number {
-  return Math.max(...a.map(Math.abs));
+function tfjsNodeInstalled(): boolean {
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
 }

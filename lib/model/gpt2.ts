@@ -1,236 +1,72 @@
 /**
- * GPT-2 with activation taps: `loadModel('gpt2' | 'synthetic:gpt2' | <path>)` gives a `GPT2Model`
- * whose `run(text or ids, taps)` returns the tapped activations by TransformerLens hook name.
+ * GPT-2, written once. Each hook point is declared where it is computed, with TransformerLens'
+ * name and meaning for GPT-2 (shapes per sequence of T tokens):
  *
- * Weights either stay resident (in the backend's memory) or are streamed: each block's weights are
- * read from the file when the pass reaches it (the next block's read overlaps this block's
- * computation), used, and released, so gpt2-large and gpt2-xl run within the wasm backend's 4 GB
- * heap. Both run the same layers in the same order, so their results are identical.
+ *   hook_embed, hook_pos_embed                    [T, C]     token and position embeddings
+ *   blocks.{i}.hook_resid_pre                     [T, C]     the block's input
+ *   blocks.{i}.ln1.hook_scale                     [T, 1]     √(var + ε) of each token
+ *   blocks.{i}.ln1.hook_normalized                [T, C]     ln_1's output (gain and bias applied)
+ *   blocks.{i}.attn.hook_q, hook_k, hook_v        [T, H, d]  with their biases
+ *   blocks.{i}.attn.hook_attn_scores              [H, T, T]  q·kᵀ/√d, −∞ above the diagonal
+ *   blocks.{i}.attn.hook_pattern                  [H, T, T]  softmax over keys (query × key)
+ *   blocks.{i}.attn.hook_z                        [T, H, d]  each head's mix of values
+ *   blocks.{i}.attn.hook_result                   [T, H, C]  each head through its rows of c_proj,
+ *                                                            without the bias: Σ_h + bias = hook_attn_out
+ *   blocks.{i}.hook_attn_out                      [T, C]     the attention adjustment
+ *   blocks.{i}.hook_resid_mid                     [T, C]     resid_pre + attn_out
+ *   blocks.{i}.ln2.hook_scale, ln2.hook_normalized
+ *   blocks.{i}.mlp.hook_pre                       [T, 4C]    before GELU
+ *   blocks.{i}.mlp.hook_post                      [T, 4C]    after GELU
+ *   blocks.{i}.hook_mlp_out                       [T, C]
+ *   blocks.{i}.hook_resid_post                    [T, C]     the block's output
+ *   ln_final.hook_scale, ln_final.hook_normalized, logits [T, vocab]
+ *
+ * The weights are used raw, as HuggingFace has them. TransformerLens' defaults fold the layer
+ * norms' gains into the next weights, centre the writing weights and the unembedding, and so
+ * change several of these values (hook_normalized, hook_q/k/v, hook_result, logits): load it with
+ * `from_pretrained_no_processing` to compare.
  */
-import * as tf from '@tensorflow/tfjs';
-import { END_OF_TEXT, tokenize } from '../text/tokenizer';
-import { resolveWeights } from '../weights/resolve';
-import { WeightSource } from '../weights/source';
-import { BackendName, useBackend } from './backend';
-import { BlockReader } from './block-reader';
-import { GPT2Config, blockWeights, expectedWeights, parameterCount } from './config';
-import { Block, Embedding, LayerArgs, LayerNorm, Unembedding } from './layers';
-import { WeightLoader, weightLoader } from './weight-loader';
-import { TapRecorder, checkTaps, tapNames } from './taps';
+import { GPT2Config } from '../weights/config';
+import { BlockWeights, LayerNormWeights, gpt2Weights } from '../weights/layout';
+import { GraphBuilder, Trace, Value } from './graph';
 
-export type Residency = 'auto' | 'resident' | 'streamed';
-
-export interface LoadOptions {
-  /** Default: 'tensorflow' (tfjs-node) when installed, else 'wasm'. */
-  backend?: BackendName;
-  /** Default 'auto': resident unless the weights are too big for the wasm heap (over 2 GB of float32: gpt2-large, gpt2-xl). */
-  residency?: Residency;
+/** The trace of a forward pass; `wants(hook)` says which costly hook points (hook_result) to build. */
+export function traceGPT2(config: GPT2Config, wants: (hook: string) => boolean = () => true): Trace {
+  const w = gpt2Weights(config);
+  const g = new GraphBuilder(config, wants);
+  const { ids, positions } = g.inputs;
+  let x = g.stage('embed', () => g.add(g.hook('hook_embed', g.embed(ids, w.wte)), g.hook('hook_pos_embed', g.posEmbed(positions, w.wpe))));
+  w.h.forEach((weights, i) => {
+    x = g.stage(`blocks.${i}`, () => block(g, weights, x), `blocks.${i}`);
+  });
+  x = g.stage('ln_final', () => layerNorm(g, 'ln_final', w.ln_f, x));
+  g.stage('unembed', () => g.hook('logits', g.unembed(x, w.wte)));
+  return g.trace();
 }
 
-export interface RunOptions {
-  /** Put `<|endoftext|>` (GPT-2's BOS) before the tokens; off by default. */
-  prependBos?: boolean;
+function block(g: GraphBuilder, w: BlockWeights, x: Value): Value {
+  const residPre = g.hook('hook_resid_pre', x);
+  const attnOut = g.hook('hook_attn_out', attention(g, w.attn, layerNorm(g, 'ln1', w.ln_1, residPre)));
+  const residMid = g.hook('hook_resid_mid', g.add(residPre, attnOut));
+  const mlpOut = g.hook('hook_mlp_out', mlp(g, w.mlp, layerNorm(g, 'ln2', w.ln_2, residMid)));
+  return g.hook('hook_resid_post', g.add(residMid, mlpOut));
 }
 
-export interface WeightRow {
-  name: string;
-  shape: number[];
-  params: number;
+function layerNorm(g: GraphBuilder, name: string, ln: LayerNormWeights, x: Value): Value {
+  return g.scope(name, () => g.hook('hook_normalized', g.lnNormalized(x, g.hook('hook_scale', g.lnScale(x, ln)), ln)));
 }
 
-/** Above this many bytes of float32 weights, 'auto' streams on wasm (its heap holds 4 GB at most, activations and transients included). */
-const WASM_RESIDENT_LIMIT = 2e9;
-
-export async function loadModel(spec: string, options: LoadOptions = {}): Promise<GPT2Model> {
-  const backend = await useBackend(options.backend);
-  const residency = options.residency ?? 'auto';
-  if (!['auto', 'resident', 'streamed'].includes(residency)) {
-    throw new Error(`unknown residency ${JSON.stringify(residency)}: use 'auto', 'resident' or 'streamed'`);
-  }
-  const { spec: resolved, config, source, synthetic } = resolveWeights(spec);
-  const bytes = 4 * parameterCount(config);
-  const streamed = residency === 'streamed' || (residency === 'auto' && backend === 'wasm' && bytes > WASM_RESIDENT_LIMIT);
-  const model = new GPT2Model(resolved, config, source, synthetic, backend, streamed ? 'streamed' : 'resident');
-  try {
-    await model.load();
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
-  return model;
+function attention(g: GraphBuilder, w: BlockWeights['attn'], x: Value): Value {
+  return g.scope('attn', () => {
+    const [q, k, v] = (['q', 'k', 'v'] as const).map((name, part) => g.hook(`hook_${name}`, g.attnProject(x, w.c_attn, part as 0 | 1 | 2)));
+    const pattern = g.hook('hook_pattern', g.softmax(g.hook('hook_attn_scores', g.attnScores(q, k))));
+    const z = g.hook('hook_z', g.attnMix(pattern, v));
+    // every head's own output is H times the size of their sum: made only when asked for
+    if (!g.wants('hook_result')) return g.attnOut(z, w.c_proj);
+    return g.sumHeads(g.hook('hook_result', g.headResults(z, w.c_proj)), w.c_proj);
+  });
 }
 
-export class GPT2Model {
-  private embed: Embedding | null = null;
-  private blocks: Block[] = [];
-  private lnFinal: LayerNorm | null = null;
-  private disposed = false;
-  private reader: BlockReader | null = null;
-
-  constructor(
-    readonly spec: string,
-    readonly config: GPT2Config,
-    private readonly source: WeightSource,
-    readonly synthetic: boolean,
-    readonly backend: BackendName,
-    readonly residency: 'resident' | 'streamed',
-  ) {}
-
-  /**
-   * Loads what stays in memory: everything when resident, ln_f when streamed. Called once, by
-   * loadModel. (Resident weights are read on this thread: reading ahead on a worker is faster but
-   * holds more memory at the peak, and loading is done once.)
-   */
-  async load(): Promise<void> {
-    const load = this.loader();
-    this.lnFinal = new LayerNorm('ln_f', load, this.config.layerNormEpsilon);
-    if (this.residency === 'streamed') return;
-    this.embed = new Embedding(load);
-    for (let i = 0; i < this.config.nLayer; i++) this.blocks.push(new Block(this.config, i, load));
-    this.source.close(); // everything is in the backend now
-  }
-
-  /** Every tap name this model offers, in forward-pass order. */
-  tapNames(): string[] {
-    return tapNames(this.config);
-  }
-
-  /** One row per weight tensor (hub name, shape, parameter count), for showing the model. */
-  architecture(): WeightRow[] {
-    return expectedWeights(this.config).map((w) => ({ name: w.name, shape: w.shape, params: w.shape.reduce((a, b) => a * b, 1) }));
-  }
-
-  /** The token ids `run` would use for `input` (checked: not empty, within the context and vocabulary). */
-  ids(input: string | number[], options: RunOptions = {}): number[] {
-    let ids: number[];
-    if (typeof input === 'string') {
-      if (input.length === 0) throw new Error('empty text: give the model at least one character to read');
-      ids = tokenize(input, options).ids;
-    } else if (Array.isArray(input)) {
-      if (input.length === 0) throw new Error('no token ids: give the model at least one token');
-      input.forEach((id, i) => {
-        if (!Number.isInteger(id) || id < 0 || id >= this.config.vocabSize) {
-          throw new Error(`token id ${id} at position ${i} is out of range: ids are integers from 0 to ${this.config.vocabSize - 1}`);
-        }
-      });
-      ids = options.prependBos ? [END_OF_TEXT, ...input] : [...input];
-    } else {
-      throw new Error(`run expects a text or a list of token ids, got ${typeof input}`);
-    }
-    if (ids.length > this.config.nPositions) {
-      throw new Error(
-        `the input is ${ids.length} tokens, longer than the model's context of ${this.config.nPositions} tokens: shorten it or split it into pieces`,
-      );
-    }
-    return ids;
-  }
-
-  /**
-   * Runs the model on a text or token ids and returns the requested taps as tensors (the caller
-   * disposes them). The pass stops after the last requested tap.
-   */
-  async run(input: string | number[], taps: string[], options: RunOptions = {}): Promise<Record<string, tf.Tensor>> {
-    if (this.disposed) throw new Error(`model ${this.spec} was disposed; load it again`);
-    checkTaps(this.config, taps);
-    const ids = this.ids(input, options);
-    const recorder = new TapRecorder([...new Set(taps)]);
-    if (recorder.complete) return {};
-    const T = ids.length;
-    const causalMask = tf.tidy(() => {
-      const keyAfterQuery = tf.greater(tf.range(0, T).reshape([1, T]), tf.range(0, T).reshape([T, 1])); // [T, T]
-      return tf.where(keyAfterQuery, tf.fill([T, T], -Infinity), tf.zeros([T, T])) as tf.Tensor2D;
-    });
-    const args: LayerArgs = { taps: recorder, causalMask };
-    const streamed = this.residency === 'streamed';
-    let x: tf.Tensor | null = null;
-    /** x = f(x), keeping only x and the recorded taps */
-    const advance = (f: (h: tf.Tensor) => tf.Tensor) => {
-      const next = tf.tidy(() => f(x!));
-      x!.dispose();
-      x = next;
-    };
-    let prefetch: Promise<Map<string, Float32Array>> | null = null;
-    try {
-      if (streamed && !taps.every((t) => t === 'hook_embed' || t === 'hook_pos_embed')) prefetch = this.readBlock(0);
-      const embed = this.embed ?? new Embedding(this.loader());
-      try {
-        x = tf.tidy(() => embed.call(tf.tensor1d(ids, 'int32'), args)); // [T, C]
-      } finally {
-        if (embed !== this.embed) embed.dispose();
-      }
-      for (let i = 0; i < this.config.nLayer && !recorder.complete; i++) {
-        let block = this.blocks[i];
-        if (streamed) {
-          const weights = await prefetch!;
-          prefetch = i + 1 < this.config.nLayer ? this.readBlock(i + 1) : null; // the next read overlaps this block's work
-          block = new Block(this.config, i, this.loader(weights));
-        }
-        try {
-          advance((h) => block.call(h, args));
-        } finally {
-          if (streamed) block.dispose();
-        }
-      }
-      if (!recorder.complete) advance((h) => recorder.record('ln_final.hook_normalized', this.lnFinal!.call(h)));
-      if (!recorder.complete) {
-        const embed = this.embed ?? new Embedding(this.loader()); // the unembedding is tied to wte
-        try {
-          advance((h) => recorder.record('logits', new Unembedding(embed.wte).call(h)));
-        } finally {
-          if (embed !== this.embed) embed.dispose();
-        }
-      }
-      return recorder.values;
-    } catch (e) {
-      Object.values(recorder.values).forEach((t) => t.dispose());
-      throw e;
-    } finally {
-      await prefetch?.catch(() => undefined); // an early stop leaves one read in flight
-      (x as tf.Tensor | null)?.dispose();
-      causalMask.dispose();
-    }
-  }
-
-  /** Like `run`, with plain arrays: `[T, C]` taps as number[][], patterns `[H, T, T]` as number[][][]. */
-  async runArrays(input: string | number[], taps: string[], options: RunOptions = {}): Promise<Record<string, number[][] | number[][][]>> {
-    const tensors = await this.run(input, taps, options);
-    const out: Record<string, number[][] | number[][][]> = {};
-    try {
-      for (const [name, t] of Object.entries(tensors)) out[name] = (await t.array()) as number[][] | number[][][];
-    } finally {
-      Object.values(tensors).forEach((t) => t.dispose());
-    }
-    return out;
-  }
-
-  /** Frees the weights and closes the file. The model cannot run afterwards. */
-  dispose(): void {
-    this.disposed = true;
-    this.embed?.dispose();
-    this.blocks.forEach((b) => b.dispose());
-    this.lnFinal?.dispose();
-    this.embed = this.lnFinal = null;
-    this.blocks = [];
-    this.reader?.close();
-    this.reader = null;
-    this.source.close();
-  }
-
-  private loader(preread?: Map<string, Float32Array>): WeightLoader {
-    return weightLoader(this.source, preread);
-  }
-
-  /**
-   * Block i's weights, read ahead in the background on a worker thread (with the Conv1D weights
-   * transposed there) when the source is a file.
-   */
-  private async readBlock(i: number): Promise<Map<string, Float32Array>> {
-    const weights = blockWeights(this.config, i);
-    const { source } = this;
-    if (source.locate) {
-      this.reader ??= new BlockReader();
-      return this.reader.read(weights.map((w) => ({ name: w.name, transpose: w.shape.length === 2, ...source.locate!(w.name) })));
-    }
-    return new Map(); // nothing to read ahead: the loader computes each tensor into place
-  }
+function mlp(g: GraphBuilder, w: BlockWeights['mlp'], x: Value): Value {
+  return g.scope('mlp', () => g.linear(g.hook('hook_post', g.gelu(g.hook('hook_pre', g.linear(x, w.c_fc)))), w.c_proj));
 }

@@ -1,0 +1,196 @@
+/**
+ * The default engine: ONNX Runtime on the CPU (onnxruntime-node; its library ships in the npm
+ * package). A run's trace is cut into pieces, each run by a session of its own: the embeddings,
+ * each block, the final layer norm, the unembedding, and a further cut after every hook point
+ * whose value a hook changes (the value comes out to JavaScript and the changed one goes back in).
+ *
+ * A piece's session hands out every hook point it computes and a run fetches the ones it wants, so
+ * one session per block serves any choice of taps. Sessions read their weights in place (external
+ * data: the safetensors file, or a buffer of synthetic weights). Resident, they are kept (the least
+ * recently used dropped beyond a budget); streamed, a block's session lives for one pass, so
+ * gpt2-xl holds its embeddings and one block's weights at a time.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import type * as Ort from 'onnxruntime-node';
+import { parameterCount, WeightSpec } from '../weights/layout';
+import { Engine, EngineOptions, padBatch, unpad } from './engine';
+import { Activation, Piece, RunPlan, Value, applyHooks, isPositionAxis, shapeOf, splitPlan } from './graph';
+import { WeightPlacement, lowerPiece, valueName } from './onnx-graph';
+
+/** The onnxruntime-node module, or why it cannot load on this machine. */
+export function loadOnnxRuntime(): typeof Ort | Error {
+  try {
+    return require('onnxruntime-node') as typeof Ort;
+  } catch (e) {
+    return e as Error;
+  }
+}
+
+interface Session {
+  session: Ort.InferenceSession;
+  weightBytes: number;
+}
+
+export class OnnxEngine implements Engine {
+  readonly name = 'onnx';
+  readonly description: string;
+  /** Kept sessions by piece key, least recently used first. */
+  private readonly sessions = new Map<string, Session>();
+  private readonly threads: number;
+  /** Kept sessions may hold the model's weights and half again (a block's variants, pieces cut for hooks). */
+  private readonly budget: number;
+
+  constructor(private readonly ort: typeof Ort, private readonly options: EngineOptions) {
+    this.threads = options.threads ?? os.availableParallelism?.() ?? os.cpus().length;
+    this.description = `onnx (${this.threads} thread${this.threads > 1 ? 's' : ''})`;
+    this.budget = 1.5 * 4 * parameterCount(options.config);
+  }
+
+  async prepare(plan: RunPlan): Promise<void> {
+    for (const piece of this.pieces(plan)) if (!this.streamed(piece)) await this.session(piece);
+  }
+
+  async run(plan: RunPlan, batch: number[][]): Promise<Map<string, Activation>[]> {
+    const { ort } = this;
+    const { T, ids, positions, lengths } = padBatch(batch);
+    const B = batch.length;
+    const values = new Map<number, Ort.Tensor>([
+      [plan.trace.inputs.ids.id, new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [B, T])],
+      [plan.trace.inputs.positions.id, new ort.Tensor('int64', BigInt64Array.from(positions, BigInt), [B, T])],
+    ]);
+    let mask: Ort.Tensor | undefined;
+    const pieces = this.pieces(plan);
+    const lastRead = new Map<number, number>();
+    pieces.forEach((p, i) => p.inputs.forEach((v) => lastRead.set(v.id, i)));
+    for (const [i, piece] of pieces.entries()) {
+      const session = await this.session(piece);
+      let out: Ort.InferenceSession.ReturnType;
+      try {
+        const feeds: Record<string, Ort.Tensor> = {};
+        for (const name of session.inputNames) {
+          if (name === 'mask') feeds.mask = mask ??= new ort.Tensor('float32', attentionMask(lengths, T), [B, 1, T, T]);
+          else feeds[name] = values.get(piece.inputs.find((v) => (v.input ?? valueName(v)) === name)!.id)!;
+        }
+        out = await session.run(feeds, piece.fetch.map(valueName));
+      } finally {
+        if (this.streamed(piece)) void session.release();
+      }
+      for (const v of piece.fetch) {
+        const hooks = v.hook === undefined ? undefined : plan.hooks.get(v.hook);
+        const shape = shapeOf(v, this.options.config, T);
+        const t = out[valueName(v)];
+        const changed = hooks && applyHooks(v.hook!, hooks.fns, { data: t.data as Float32Array, shape, axes: v.axes });
+        values.set(v.id, changed ? new ort.Tensor('float32', changed.data, [1, ...shape]) : t);
+      }
+      for (const v of piece.inputs) if (lastRead.get(v.id) === i && !(v.hook && plan.taps.has(v.hook))) values.delete(v.id);
+    }
+    return lengths.map((length, b) => {
+      const taps = new Map<string, Activation>();
+      for (const [name, v] of plan.taps) {
+        const data = unpad(values.get(v.id)!.data as Float32Array, b, shapeOf(v, this.options.config, T), v.axes.map(isPositionAxis), length);
+        taps.set(name, { data, shape: shapeOf(v, this.options.config, length), axes: v.axes });
+      }
+      return taps;
+    });
+  }
+
+  dispose(): void {
+    for (const { session } of this.sessions.values()) void session.release();
+    this.sessions.clear();
+  }
+
+  private pieces(plan: RunPlan): (Piece & { key: string })[] {
+    return splitPlan(plan, { cutAfterHooks: true, everyHook: true }).map((p) => ({ ...p, key: pieceKey(p) }));
+  }
+
+  private streamed(piece: Piece): boolean {
+    return this.options.residency === 'streamed' && piece.stage.startsWith('blocks.');
+  }
+
+  /** A piece's session: the kept one, else a new one (kept unless the piece is streamed). */
+  private async session(piece: Piece & { key: string }): Promise<Ort.InferenceSession> {
+    const kept = this.sessions.get(piece.key);
+    if (kept) {
+      this.sessions.delete(piece.key); // and back in, as the most recently used
+      this.sessions.set(piece.key, kept);
+      return kept.session;
+    }
+    const made = await this.createSession(piece);
+    if (!this.streamed(piece)) {
+      this.sessions.set(piece.key, made);
+      this.evict();
+    }
+    return made.session;
+  }
+
+  /** Drops the least recently used sessions while the kept weights exceed the budget. */
+  private evict(): void {
+    let total = [...this.sessions.values()].reduce((n, s) => n + s.weightBytes, 0);
+    for (const [key, { session, weightBytes }] of this.sessions) {
+      if (total <= this.budget || this.sessions.size === 1) break;
+      void session.release();
+      this.sessions.delete(key);
+      total -= weightBytes;
+    }
+  }
+
+  private async createSession(piece: Piece): Promise<Session> {
+    const { source, config } = this.options;
+    const inBuffer: { spec: WeightSpec; offset: number }[] = [];
+    let folder: string | undefined;
+    let bufferBytes = 0;
+    let weightBytes = 0;
+    const place = (spec: WeightSpec): WeightPlacement => {
+      const where = source.locate?.(spec.name);
+      const length = where ? where.end - where.begin : 4 * spec.shape.reduce((a, b) => a * b, 1);
+      weightBytes += length;
+      if (where) {
+        folder ??= path.dirname(where.path);
+        return { file: path.basename(where.path), offset: where.begin, length, dtype: where.dtype };
+      }
+      inBuffer.push({ spec, offset: bufferBytes });
+      bufferBytes += length;
+      return { file: BUFFER_NAME, offset: bufferBytes - length, length, dtype: 'F32' };
+    };
+    const model = lowerPiece(piece, config, place);
+    const session: Record<string, string> = { 'intra_op.allow_spinning': '0' }; // spinning threads slow everything when another process holds a core
+    if (folder) session.model_external_initializers_file_folder_path = folder;
+    const options: Ort.InferenceSession.SessionOptions & { externalData?: { path: string; data: Uint8Array }[] } = {
+      intraOpNumThreads: this.threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      extra: { session },
+    };
+    if (bufferBytes > 0) {
+      // weights without a file (the synthetic ones) are computed into one buffer, the session's external data
+      const data = Buffer.allocUnsafeSlow(bufferBytes);
+      for (const { spec, offset } of inBuffer) {
+        const out = new Float32Array(data.buffer, data.byteOffset + offset, spec.shape.reduce((a, b) => a * b, 1));
+        if (source.readInto) source.readInto(spec.name, out);
+        else out.set(source.read(spec.name));
+      }
+      options.externalData = [{ path: BUFFER_NAME, data }];
+    }
+    return { session: await this.ort.InferenceSession.create(model, options), weightBytes };
+  }
+}
+
+const BUFFER_NAME = 'weights.bin';
+
+/** What makes two pieces the same ONNX graph: their operations, weights, wiring and outputs. */
+function pieceKey(piece: Piece): string {
+  const local = new Map(piece.nodes.map((n, i) => [n.output.id, i]));
+  const ref = (v: Value) => local.get(v.id) ?? `in:${v.input ?? valueName(v)}`;
+  const nodes = piece.nodes.map((n) => [n.op, n.part ?? '', n.weights.map((w) => w.name).join(','), n.inputs.map(ref).join(',')].join('|'));
+  return [...nodes, 'out:' + piece.outputs.map(ref).join(',')].join(';');
+}
+
+/** [B, 1, T, T]: 0 where query q of sequence b may see key k (k ≤ q, and k a token of b), −∞ elsewhere. */
+function attentionMask(lengths: number[], T: number): Float32Array {
+  const mask = new Float32Array(lengths.length * T * T).fill(-Infinity);
+  lengths.forEach((length, b) => {
+    for (let q = 0; q < T; q++) mask.fill(0, (b * T + q) * T, (b * T + q) * T + Math.min(q, length - 1) + 1);
+  });
+  return mask;
+}
