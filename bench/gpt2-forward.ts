@@ -1,95 +1,143 @@
 /**
- * GPT-2 small's forward pass: `synthetic:gpt2` on the article's 95-token paragraph with all 12
- * `hook_attn_out` taps. Prints the load time, the median of warm passes, peak RSS, and the same
- * pass in PyTorch (../shared/bench/torch_gpt2.py on one thread, when /usr/bin/python3 has torch),
- * then one JSON line with everything.
+ * GPT-2 small's forward pass, ours against PyTorch in one machine state: the article's 95 tokens
+ * with every block's `hook_attn_out` tapped, on synthetic weights of GPT-2 small's shape written to
+ * a safetensors file. The runs interleave (ours on one thread, PyTorch on one thread, ours on every
+ * core, PyTorch on every core; again each round), so a busy machine slows both alike. PyTorch is
+ * bench/torch_gpt2.py with its threads truly limited (OpenBLAS ignores torch.set_num_threads).
+ * Then TensorFlow.js (wasm), a batch of 16 texts, and loading the file in a fresh process (time,
+ * peak RSS against the file's size). The last line is one JSON object with every figure.
  *
- *   npm run bench [-- --reps 7 --backend wasm]
+ *   npm run bench [-- --rounds 3 --reps 5]
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { BackendName, loadModel } from '../lib/model';
+import { parseArgs } from 'util';
+import { GPT2Model, loadModel } from '../lib/model';
+import { GPT2_SIZES } from '../lib/weights/config';
+import { writeSyntheticCheckpoint } from '../lib/weights/synthetic';
+import { GOLDEN_TEXTS, median, peakRssMb, round1 } from './common';
 
-const ROOT = path.resolve(__dirname, '..');
-const SHARED = path.join(ROOT, '..', 'shared');
+const PYTHON = '/usr/bin/python3';
+const TORCH = path.join(__dirname, 'torch_gpt2.py');
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+/** PyTorch's warm passes on `threads` threads (null when /usr/bin/python3 has no torch). */
+function pytorch(threads: number, reps: number): number[] | null {
+  const out = execFileSync(PYTHON, [TORCH, '--threads', String(threads), '--reps', String(reps), '--all-times'], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!).forward_ms;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+function hasTorch(): boolean {
+  return spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
 
-const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
-const round1 = (x: number) => Math.round(x * 10) / 10;
-
-function pytorch(reps: number): { forward_ms_median: number; torch: string; threads: number } | null {
-  const script = path.join(SHARED, 'bench', 'torch_gpt2.py');
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
-  } catch {
-    console.log('PyTorch: not installed (apt-get install python3-torch), no ratio');
-    return null;
+async function passes(model: GPT2Model, ids: number[], reps: number): Promise<number[]> {
+  const taps = Array.from({ length: model.config.nLayer }, (_, i) => `blocks.${i}.hook_attn_out`);
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const start = performance.now();
+    await model.run(ids, taps);
+    times.push(performance.now() - start);
   }
-  const out = execFileSync('/usr/bin/python3', [script, '--threads', '1', '--reps', String(reps)], { encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').pop()!);
+  return times;
+}
+
+/** In a fresh process: load the checkpoint and run once; its load time and peak RSS. */
+async function loadChild(file: string): Promise<void> {
+  const start = performance.now();
+  const model = await loadModel(file);
+  const loadMs = performance.now() - start;
+  await passes(model, GOLDEN_TEXTS.hungary, 1);
+  console.log(JSON.stringify({ load_ms: round1(loadMs), peak_rss_mb: peakRssMb() }));
 }
 
 async function main() {
-  const reps = Number(option('reps', '7'));
-  const backend = option('backend', '') as BackendName | '';
-  const goldens = JSON.parse(fs.readFileSync(path.join(SHARED, 'fixtures', 'gpt2', 'goldens.json'), 'utf8'));
-  const ids: number[] = goldens.texts[0].ids;
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, reps: { type: 'string', default: '5' }, 'load-child': { type: 'string' } } });
+  if (values['load-child']) return loadChild(values['load-child']);
+  const rounds = Number(values.rounds);
+  const reps = Number(values.reps);
+  const cores = os.availableParallelism();
+  const ids = GOLDEN_TEXTS.hungary;
 
-  const t0 = performance.now();
-  const model = await loadModel('synthetic:gpt2', backend ? { backend } : {});
-  const loadMs = performance.now() - t0;
-  console.log(`loaded ${model.spec} on ${model.backend} (${model.residency}) in ${loadMs.toFixed(0)} ms`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gpt2-bench-'));
+  try {
+    const file = writeSyntheticCheckpoint(GPT2_SIZES.gpt2, dir);
+    const fileMb = Math.round(fs.statSync(file).size / 2 ** 20);
+    const child = spawnSync(path.join(__dirname, '..', 'node_modules', '.bin', 'tsx'), [__filename, '--load-child', file], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`loading in a fresh process failed: ${child.stderr}`);
+    const load = JSON.parse(child.stdout.trim().split('\n').pop()!);
+    console.log(`load (fresh process, ${fileMb} MB file): ${load.load_ms} ms, peak RSS ${load.peak_rss_mb} MB (${(load.peak_rss_mb / fileMb).toFixed(2)}x the file)`);
 
-  const taps = Array.from({ length: 12 }, (_, i) => `blocks.${i}.hook_attn_out`);
-  const pass = async () => {
-    const start = performance.now();
-    const out = await model.run(ids, taps);
-    Object.values(out).forEach((t) => t.dataSync()); // wait for the values
-    const ms = performance.now() - start;
-    Object.values(out).forEach((t) => t.dispose());
-    return ms;
-  };
-  console.log(`first pass: ${(await pass()).toFixed(0)} ms`);
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) times.push(await pass());
-  const forward = median(times);
-  console.log(`warm passes: ${times.map((t) => t.toFixed(0)).join(', ')} ms; median ${forward.toFixed(0)} ms`);
-  model.dispose();
-  const rss = peakRssMb();
+    const torch = hasTorch();
+    if (!torch) console.log('PyTorch: not installed (apt-get install python3-torch): no ratios');
+    const threadCounts = [...new Set([1, cores])];
+    const models = new Map<number, GPT2Model>();
+    for (const t of threadCounts) {
+      const model = await loadModel(file, { threads: t });
+      await passes(model, ids, 2); // warm
+      models.set(t, model);
+    }
+    const ours = new Map<number, number[]>(threadCounts.map((t) => [t, []]));
+    const theirs = new Map<number, number[]>(threadCounts.map((t) => [t, []]));
+    for (let r = 0; r < rounds; r++) {
+      for (const t of threadCounts) {
+        ours.get(t)!.push(...(await passes(models.get(t)!, ids, reps)));
+        if (torch) theirs.get(t)!.push(...pytorch(t, reps)!);
+        console.log(`round ${r + 1}, ${t} thread${t > 1 ? 's' : ''}: ours ${median(ours.get(t)!).toFixed(1)} ms, PyTorch ${torch ? median(theirs.get(t)!).toFixed(1) : '-'} ms (medians so far)`);
+      }
+    }
 
-  const torch = pytorch(reps);
-  if (torch) console.log(`PyTorch ${torch.torch}, ${torch.threads} thread: median ${torch.forward_ms_median} ms`);
-  const ratio = torch ? forward / torch.forward_ms_median : null;
-  if (ratio !== null) console.log(`ratio ours/PyTorch: ${ratio.toFixed(2)}`);
-  console.log(
-    JSON.stringify({
-      backend: model.backend,
-      model: model.spec,
-      tokens: ids.length,
-      taps: taps.length,
-      reps,
-      forward_ms_median: round1(forward),
-      forward_ms_min: round1(Math.min(...times)),
-      load_ms: round1(loadMs),
-      peak_rss_mb: rss,
-      pytorch_forward_ms_median: torch ? torch.forward_ms_median : null,
-      pytorch_threads: torch ? torch.threads : null,
-      ratio: ratio === null ? null : Math.round(ratio * 100) / 100,
-    }),
-  );
+    const texts = Array.from({ length: 16 }, (_, i) => ids.slice(i % 4, ids.length - i)); // 16 texts of 80 to 95 tokens
+    const tokens = texts.reduce((n, t) => n + t.length, 0);
+    const batchTimes: number[] = [];
+    const all = models.get(cores)!;
+    for (let r = 0; r < 3; r++) {
+      const start = performance.now();
+      await all.runBatch(texts, Array.from({ length: 12 }, (_, i) => `blocks.${i}.hook_attn_out`));
+      batchTimes.push(performance.now() - start);
+    }
+    const tokensPerS = tokens / (median(batchTimes) / 1000);
+    console.log(`batch of 16 texts (${tokens} tokens): ${median(batchTimes).toFixed(0)} ms, ${tokensPerS.toFixed(0)} tokens/s`);
+    models.forEach((m) => m.dispose());
+
+    const tfjs = await loadModel(file, { engine: 'tfjs' });
+    await passes(tfjs, ids, 1);
+    const tfjsMs = median(await passes(tfjs, ids, 3));
+    console.log(`${tfjs.engineDescription}: ${tfjsMs.toFixed(0)} ms`);
+    tfjs.dispose();
+
+    const med = (m: Map<number, number[]>, t: number) => (m.get(t)!.length ? round1(median(m.get(t)!)) : null);
+    const ratio = (t: number) => (torch ? Math.round((med(ours, t)! / med(theirs, t)!) * 100) / 100 : null);
+    console.log(`ratio ours/PyTorch: ${ratio(cores)} on ${cores} cores, ${ratio(1)} on one`);
+    console.log(
+      JSON.stringify({
+        engine: 'onnx',
+        model: 'synthetic:gpt2 (from a safetensors file)',
+        threads: cores,
+        tokens: ids.length,
+        taps: 12,
+        forward_ms_median: med(ours, cores),
+        pytorch_forward_ms_median: torch ? med(theirs, cores) : null,
+        ratio: ratio(cores),
+        forward_ms_median_1thread: med(ours, 1),
+        pytorch_forward_ms_median_1thread: torch ? med(theirs, 1) : null,
+        ratio_1thread: ratio(1),
+        tfjs_wasm_forward_ms_median: round1(tfjsMs),
+        tokens_per_s_batch: Math.round(tokensPerS),
+        load_ms: load.load_ms,
+        peak_rss_mb: load.peak_rss_mb,
+        file_mb: fileMb,
+        rounds,
+        reps,
+      }),
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
+  console.error(`error: ${e instanceof Error ? e.message : e}`);
   process.exit(1);
 });
