@@ -47,12 +47,15 @@ export function chiSquareCdf(x: number, df: number): number {
   return chiSquareCdfLib(x, df);
 }
 
-/** P(X > x) for a chi-square with `df` degrees of freedom: the upper regularized incomplete gamma Q(df/2, x/2), computed from the tail. */
+/**
+ * P(X > x) for a chi-square with `df` degrees of freedom: the upper regularized incomplete gamma
+ * Q(df/2, x/2), computed from the tail. Below the smallest normal double it is 0, as scipy's.
+ */
 export function chiSquareSf(x: number, df: number): number {
   if (Number.isNaN(x) || Number.isNaN(df)) return NaN;
   if (x <= 0) return 1;
-  if (df === 2) return Math.exp(-x / 2);
-  return gammaincLib(x / 2, df / 2, true, true);
+  const p = df === 2 ? Math.exp(-x / 2) : gammaincLib(x / 2, df / 2, true, true);
+  return p < 2.2250738585072014e-308 ? 0 : p;
 }
 
 export function normalCdf(x: number, mean = 0, sd = 1): number {
