@@ -295,7 +295,7 @@ export function leastSquares(x: Float64Array, n: number, k: number, y: Float64Ar
     if (frobenius(rs) * Math.sqrt(trace) * k * EPS < 1) return fullRank(inverse);
   }
 
-  let decomposition = svd(rs, rows, k, n < k);
+  const decomposition = svd(rs, rows, k, true); // reached when rank deficiency is possible: the vectors are then likely needed
   const s = decomposition.s;
   const tolerance = s[0] * Math.max(k, 1) * EPS;
   const rank = s.filter((v) => v > tolerance).length;
@@ -304,7 +304,6 @@ export function leastSquares(x: Float64Array, n: number, k: number, y: Float64Ar
   // Rank r < k: X_r = Q U_r S_r V_r' D^-1 is X truncated to rank r. Its row space is spanned by
   // W = D^-1 V_r = Qw Rw, so X_r = (Q U_r) M Qw' with M = S_r Rw' (r x r, lower triangular), and
   // pinv(X_r) = Qw M^-1 U_r' Q': the minimum-norm solution in the units of X, as statsmodels' pinv.
-  if (!decomposition.u) decomposition = svd(rs, rows, k, true);
   const u = decomposition.u!;
   const v = decomposition.v!;
   const w = new Float64Array(k * rank);
