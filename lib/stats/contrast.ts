@@ -135,9 +135,7 @@ export function tTest(res: RegressionResults, restrictions: Restrictions): Contr
 
 /**
  * statsmodels' wald_test: W = (R b - q)' pinv(R V R') (R b - q), with J = rank(R V R'); F = W / J on
- * (J, df) degrees of freedom when useF (default: the fit's useT), else chi-square(J). The quadratic
- * form is taken on the correlation scale (the same number; no digits lost to columns of very
- * different scales).
+ * (J, df) degrees of freedom when useF (default: the fit's useT), else chi-square(J).
  */
 export function waldTest(res: RegressionResults, restrictions: Restrictions, options: { useF?: boolean; scalar?: boolean } = {}): ContrastResults {
   const { R, q } = linearConstraint(restrictions, res.exogNames);
@@ -146,9 +144,13 @@ export function waldTest(res: RegressionResults, restrictions: Restrictions, opt
   const cov = covOfRestrictions(res, R);
   if (cov.some(Number.isNaN)) throw new Error('waldTest: the covariance of the restrictions has NaN entries (a parameter without a standard error); drop those restrictions.');
   const J = squareRank(cov, m);
-  const d = Array.from({ length: m }, (_, i) => Math.sqrt(cov[i * m + i]) || 1);
+  const Rbq = R.map((row, i) => row.reduce((s, r, j) => s + r * res.params[j], 0) - q[i]);
+  // Full rank: the quadratic form on the correlation scale (the same number, no digits lost to
+  // columns of very different scales). Singular (e.g. fewer clusters than restrictions): pinv of the
+  // covariance itself, as statsmodels, since a pseudo-inverse does not commute with the scaling.
+  const d = J === m ? Array.from({ length: m }, (_, i) => Math.sqrt(cov[i * m + i]) || 1) : new Array<number>(m).fill(1);
   const inv = pinvSymmetric(cov.map((v, p) => v / (d[Math.floor(p / m)] * d[p % m])), m);
-  const z = R.map((row, i) => (row.reduce((s, r, j) => s + r * res.params[j], 0) - q[i]) / d[i]);
+  const z = Rbq.map((v, i) => v / d[i]);
   let w = 0;
   for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) w += z[a] * inv[a * m + b] * z[b];
   const scalar = options.scalar ?? false;
