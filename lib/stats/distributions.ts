@@ -9,6 +9,7 @@ import tCdfLib from '@stdlib/stats-base-dists-t-cdf';
 import tQuantileLib from '@stdlib/stats-base-dists-t-quantile';
 import fCdfLib from '@stdlib/stats-base-dists-f-cdf';
 import chiSquareCdfLib from '@stdlib/stats-base-dists-chisquare-cdf';
+import gammaincLib from '@stdlib/math-base-special-gammainc';
 import normalCdfLib from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantileLib from '@stdlib/stats-base-dists-normal-quantile';
 
@@ -47,15 +48,14 @@ export function chiSquareCdf(x: number, df: number): number {
 }
 
 /**
- * P(X > x) for a chi-square with `df` degrees of freedom. The normality tests use df = 2, whose tail
- * is exactly exp(-x/2); other degrees of freedom fall back to the library's cdf (accurate while the
- * tail probability is not tiny).
+ * P(X > x) for a chi-square with `df` degrees of freedom: the upper regularized incomplete gamma
+ * Q(df/2, x/2), computed from the tail. Below the smallest normal double it is 0, as scipy's.
  */
 export function chiSquareSf(x: number, df: number): number {
   if (Number.isNaN(x) || Number.isNaN(df)) return NaN;
   if (x <= 0) return 1;
-  if (df === 2) return Math.exp(-x / 2);
-  return 1 - chiSquareCdfLib(x, df);
+  const p = df === 2 ? Math.exp(-x / 2) : gammaincLib(x / 2, df / 2, true, true);
+  return p < 2.2250738585072014e-308 ? 0 : p;
 }
 
 export function normalCdf(x: number, mean = 0, sd = 1): number {

@@ -14,7 +14,8 @@
  * NIST's Filip keep their digits (the low parts go to ols as XLow).
  */
 import { DD, dd, ddAdd, ddDiv, ddMul, ddSub } from './doubledouble';
-import { ols, OLSOptions, OLSResults } from './ols';
+import { ols, wls, RegressionResults } from './ols';
+import type { CovKwds, CovType, DesignInfo } from './ols';
 import { pyRepr } from './pyformat';
 
 /** A danfojs DataFrame or anything with column names and row values. */
@@ -34,6 +35,25 @@ export interface DesignMatrices {
   yName: string;
   /** Indices of the data rows used (rows with missing values dropped). */
   rows: number[];
+  /** Each term (patsy's design_info.terms) with its factors and its columns [start, stop). */
+  terms: { name: string; factors: string[]; start: number; stop: number }[];
+  /** Levels of the categorical factors and which factors are categorical: new data is built with them. */
+  factorKinds: FactorKinds;
+}
+
+/** What a design's factors were in the data it was fitted on. */
+export interface FactorKinds {
+  categorical: Map<string, boolean>;
+  levels: Map<string, unknown[]>;
+}
+
+interface DesignOptions {
+  /** Build new data as this fit's design: the same categorical factors and levels. */
+  reference?: FactorKinds;
+  /** New data without the response (predictions). */
+  withoutResponse?: boolean;
+  /** Columns whose missing values also drop a row (statsmodels' missing='drop' on weights). */
+  alsoRequired?: string[];
 }
 
 // ---------------------------------------------------------------- tokens and factor expressions
@@ -96,7 +116,12 @@ type Expr =
   | { type: 'name'; name: string }
   | { type: 'call'; fn: string; args: Expr[] }
   | { type: 'unary'; op: string; arg: Expr }
-  | { type: 'binary'; op: string; left: Expr; right: Expr };
+  | { type: 'power'; base: Expr; exponent: Expr }
+  /** first op1 e1 op2 e2 ... of one precedence, left to right (a list, so that long sums need no deep recursion) */
+  | { type: 'chain'; first: Expr; rest: { op: string; expr: Expr }[] };
+
+/** Deeper nesting than this is refused (Python's own parser stops at 200 parentheses). */
+const MAX_NESTING = 200;
 
 /** Parse a Python arithmetic expression (the inside of I(...), function calls, names). */
 function parsePython(tokens: Token[], source: string): Expr {
@@ -109,45 +134,41 @@ function parsePython(tokens: Token[], source: string): Expr {
     if (peek()?.text !== text) fail(`expected ${JSON.stringify(text)} at ${JSON.stringify(peek()?.text ?? 'the end')}`);
     pos++;
   };
-  const additive = (): Expr => {
-    let left = multiplicative();
-    while (peek()?.kind === 'op' && (peek()!.text === '+' || peek()!.text === '-')) {
+  const chain = (ops: string[], operand: (depth: number) => Expr, depth: number): Expr => {
+    const first = operand(depth);
+    const rest: { op: string; expr: Expr }[] = [];
+    while (peek()?.kind === 'op' && ops.includes(peek()!.text)) {
       const op = tokens[pos++].text;
-      left = { type: 'binary', op, left, right: multiplicative() };
+      rest.push({ op, expr: operand(depth) });
     }
-    return left;
+    return rest.length ? { type: 'chain', first, rest } : first;
   };
-  const multiplicative = (): Expr => {
-    let left = unary();
-    while (peek()?.kind === 'op' && ['*', '/', '//', '%'].includes(peek()!.text)) {
-      const op = tokens[pos++].text;
-      left = { type: 'binary', op, left, right: unary() };
-    }
-    return left;
-  };
-  const unary = (): Expr => {
+  const additive = (depth: number): Expr => chain(['+', '-'], multiplicative, depth);
+  const multiplicative = (depth: number): Expr => chain(['*', '/', '//', '%'], unary, depth);
+  const unary = (depth: number): Expr => {
+    if (depth > MAX_NESTING) fail(`it is nested more than ${MAX_NESTING} levels deep`);
     if (peek()?.kind === 'op' && (peek()!.text === '-' || peek()!.text === '+')) {
       const op = tokens[pos++].text;
-      return { type: 'unary', op, arg: unary() };
+      return { type: 'unary', op, arg: unary(depth + 1) };
     }
-    return power();
+    return power(depth);
   };
-  const power = (): Expr => {
-    const base = atom();
+  const power = (depth: number): Expr => {
+    const base = atom(depth);
     if (peek()?.text === '**') {
       pos++;
-      return { type: 'binary', op: '**', left: base, right: unary() };
+      return { type: 'power', base, exponent: unary(depth + 1) };
     }
     return base;
   };
-  const atom = (): Expr => {
+  const atom = (depth: number): Expr => {
     const t = peek();
     if (!t) return fail('it ends too early');
     pos++;
     if (t.kind === 'number') return { type: 'number', value: Number(t.text) };
     if (t.kind === 'string') return { type: 'string', value: t.text.slice(1, -1) };
     if (t.kind === 'op' && t.text === '(') {
-      const inner = additive();
+      const inner = additive(depth + 1);
       expect(')');
       return inner;
     }
@@ -161,7 +182,7 @@ function parsePython(tokens: Token[], source: string): Expr {
         pos++;
         const args: Expr[] = [];
         while (peek()?.text !== ')') {
-          args.push(additive());
+          args.push(additive(depth + 1));
           if (peek()?.text === ',') pos++;
           else if (peek()?.text !== ')') fail(`expected "," or ")" at ${JSON.stringify(peek()?.text ?? 'the end')}`);
         }
@@ -172,11 +193,12 @@ function parsePython(tokens: Token[], source: string): Expr {
     }
     return fail(`unexpected ${JSON.stringify(t.text)}`);
   };
-  const expr = additive();
+  const expr = additive(0);
   if (pos !== tokens.length) fail(`unexpected ${JSON.stringify(tokens[pos].text)}`);
   return expr;
 }
 
+/** numpy functions of one argument a formula may call (as np.log(x) or log(x)); looked up as own keys only. */
 const FUNCTIONS: Record<string, (x: number) => number> = {
   log: Math.log,
   log10: Math.log10,
@@ -204,8 +226,56 @@ function ddPowInt(base: DD, exponent: number): DD {
   return exponent < 0 ? ddDiv(dd(1), result, dd()) : result;
 }
 
-/** Evaluate a numeric expression for one row; null means missing. */
+/** a op b in double-double; division by zero gives numpy's inf or nan. */
+function arithmetic(op: string, a: DD, b: DD, source: string): DD {
+  switch (op) {
+    case '+':
+      return ddAdd(a, b, dd());
+    case '-':
+      return ddSub(a, b, dd());
+    case '*':
+      return ddMul(a, b, dd());
+    case '/':
+      return b.hi === 0 ? dd(a.hi / 0) : ddDiv(a, b, dd());
+    case '//':
+      return dd(Math.floor(a.hi / b.hi));
+    case '%':
+      return dd(a.hi - Math.floor(a.hi / b.hi) * b.hi);
+    case '**':
+      return Number.isInteger(b.hi) && b.lo === 0 && Math.abs(b.hi) <= 64 ? ddPowInt(a, b.hi) : dd(Math.pow(a.hi, b.hi));
+  }
+  throw new Error(`formula: operator ${op} is not supported in ${JSON.stringify(source)}.`);
+}
+
+const functionList = (): string => `I, Q, C, np.power, np.square, ${Object.keys(FUNCTIONS).map((k) => `np.${k}`).join(', ')}`;
+
+/** Checks the calls in an expression (names of functions, numbers of arguments) before any row is read. */
+function checkCalls(expr: Expr, source: string): void {
+  const pending: Expr[] = [expr];
+  while (pending.length) {
+    const e = pending.pop()!;
+    if (e.type === 'unary') pending.push(e.arg);
+    else if (e.type === 'power') pending.push(e.base, e.exponent);
+    else if (e.type === 'chain') pending.push(e.first, ...e.rest.map((r) => r.expr));
+    else if (e.type === 'call') {
+      const fn = e.fn.replace(/^(np|numpy)\./, '');
+      const arity = fn === 'power' ? 2 : fn === 'I' || fn === 'Q' || fn === 'C' || fn === 'square' || Object.hasOwn(FUNCTIONS, fn) ? 1 : -1;
+      if (arity < 0) throw new Error(`formula: unknown function ${e.fn}(...) in ${JSON.stringify(source)}; available: ${functionList()}.`);
+      if (e.args.length !== arity && !(fn === 'C' && e.args.length > 1)) {
+        throw new Error(`formula: ${e.fn}(...) takes ${arity} argument${arity > 1 ? 's' : ''}, got ${e.args.length}, in ${JSON.stringify(source)}.`);
+      }
+      if (fn !== 'Q') pending.push(...e.args);
+    }
+  }
+}
+
+/** Evaluate a numeric expression for one row; null means missing (as numpy's NaN, which patsy drops). */
 function evaluate(expr: Expr, row: (name: string) => unknown, source: string): DD | null {
+  const value = evaluateRaw(expr, row, source);
+  return value === null || Number.isNaN(value.hi) ? null : value;
+}
+
+function evaluateRaw(expr: Expr, row: (name: string) => unknown, source: string): DD | null {
   switch (expr.type) {
     case 'number':
       return dd(expr.value);
@@ -225,27 +295,19 @@ function evaluate(expr: Expr, row: (name: string) => unknown, source: string): D
       if (a === null) return null;
       return expr.op === '-' ? dd(-a.hi, -a.lo) : a;
     }
-    case 'binary': {
-      const a = evaluate(expr.left, row, source);
-      const b = evaluate(expr.right, row, source);
-      if (a === null || b === null) return null;
-      switch (expr.op) {
-        case '+':
-          return ddAdd(a, b, dd());
-        case '-':
-          return ddSub(a, b, dd());
-        case '*':
-          return ddMul(a, b, dd());
-        case '/':
-          return ddDiv(a, b, dd());
-        case '//':
-          return dd(Math.floor(a.hi / b.hi));
-        case '%':
-          return dd(a.hi - Math.floor(a.hi / b.hi) * b.hi);
-        case '**':
-          return Number.isInteger(b.hi) && b.lo === 0 && Math.abs(b.hi) <= 64 ? ddPowInt(a, b.hi) : dd(Math.pow(a.hi, b.hi));
+    case 'power': {
+      const a = evaluate(expr.base, row, source);
+      const b = evaluate(expr.exponent, row, source);
+      return a === null || b === null ? null : arithmetic('**', a, b, source);
+    }
+    case 'chain': {
+      let acc = evaluate(expr.first, row, source);
+      for (const { op, expr: next } of expr.rest) {
+        const b = evaluate(next, row, source);
+        if (acc === null || b === null) return null;
+        acc = arithmetic(op, acc, b, source);
       }
-      throw new Error(`formula: operator ${expr.op} is not supported in ${JSON.stringify(source)}.`);
+      return acc;
     }
     case 'call': {
       const fn = expr.fn.replace(/^(np|numpy)\./, '');
@@ -254,21 +316,14 @@ function evaluate(expr: Expr, row: (name: string) => unknown, source: string): D
         if (expr.args[0]?.type !== 'string') throw new Error(`formula: Q(...) takes a quoted column name, in ${JSON.stringify(source)}.`);
         return evaluate({ type: 'name', name: expr.args[0].value }, row, source);
       }
+      if (fn === 'C') throw new Error(`formula: C(...) makes a categorical factor; it cannot be used inside arithmetic, in ${JSON.stringify(source)}.`);
       const args = expr.args.map((a) => evaluate(a, row, source));
       if (args.some((a) => a === null)) return null;
       const [x, y] = args as DD[];
-      if (fn === 'power') {
-        if (expr.args.length !== 2) throw new Error(`formula: np.power takes two arguments, in ${JSON.stringify(source)}.`);
-        return Number.isInteger(y.hi) && Math.abs(y.hi) <= 64 ? ddPowInt(x, y.hi) : dd(Math.pow(x.hi, y.hi));
-      }
+      if (fn === 'power') return arithmetic('**', x, y, source);
       if (fn === 'square') return ddMul(x, x, dd());
-      const f = FUNCTIONS[fn];
-      if (!f || expr.args.length !== 1) {
-        throw new Error(
-          `formula: unknown function ${expr.fn}(...) in ${JSON.stringify(source)}; available: I, Q, C, np.power, np.square, ${Object.keys(FUNCTIONS).map((k) => `np.${k}`).join(', ')}.`,
-        );
-      }
-      return dd(f(x.hi + x.lo));
+      if (!Object.hasOwn(FUNCTIONS, fn)) throw new Error(`formula: unknown function ${expr.fn}(...) in ${JSON.stringify(source)}; available: ${functionList()}.`);
+      return dd(FUNCTIONS[fn](x.hi + x.lo));
     }
   }
 }
@@ -314,19 +369,20 @@ function parseFormulaSide(tokens: Token[], source: string): Node {
   const fail = (what: string): never => {
     throw new Error(`formula: cannot read ${JSON.stringify(source)}: ${what}.`);
   };
-  const primary = (): Node => {
+  const primary = (depth: number): Node => {
+    if (depth > MAX_NESTING) fail(`it is nested more than ${MAX_NESTING} levels deep`);
     const t = tokens[pos];
     if (!t) return fail('it ends too early');
     if (t.kind === 'op' && t.text === '(') {
       pos++;
-      const inner = binary(0);
+      const inner = binary(0, depth + 1);
       if (tokens[pos]?.text !== ')') fail('a "(" is not closed');
       pos++;
       return inner;
     }
     if (t.kind === 'op' && (t.text === '-' || t.text === '+')) {
       pos++;
-      return { type: 'unary', op: t.text, arg: primary() };
+      return { type: 'unary', op: t.text, arg: primary(depth + 1) };
     }
     if (t.kind === 'number') {
       pos++;
@@ -352,69 +408,89 @@ function parseFormulaSide(tokens: Token[], source: string): Node {
     }
     return fail(`unexpected ${JSON.stringify(t.text)}`);
   };
-  const binary = (minPrecedence: number): Node => {
-    let left = primary();
+  const binary = (minPrecedence: number, depth: number): Node => {
+    let left = primary(depth);
     for (;;) {
       const t = tokens[pos];
       const precedence = t && t.kind === 'op' ? FORMULA_PRECEDENCE[t.text] : undefined;
       if (precedence === undefined || precedence < minPrecedence) return left;
       pos++;
-      const right = binary(precedence + 1);
+      const right = binary(precedence + 1, depth + 1);
       left = { type: 'binary', op: t.text, left, right };
     }
   };
-  const node = binary(0);
+  const node = binary(0, 0);
   if (pos !== tokens.length) fail(`unexpected ${JSON.stringify(tokens[pos].text)}`);
   return node;
 }
 
+/**
+ * patsy's evaluation of a formula side into terms. Left-nested chains (a + b + c + ...) are walked
+ * as a list, so a formula of thousands of terms needs no deep recursion; duplicates are removed at
+ * the end (designMatrices), which gives the same terms in the same order.
+ */
 function evaluateTerms(node: Node, factorOf: (tokens: Token[]) => string): TermsExpr {
-  const make = (intercept: boolean, interceptRemoved: boolean, terms: Term[]): TermsExpr => ({ intercept, interceptRemoved, terms: uniqueTerms(terms) });
+  const spine: Extract<Node, { type: 'binary' }>[] = [];
+  let leftmost = node;
+  while (leftmost.type === 'binary') {
+    spine.push(leftmost);
+    leftmost = leftmost.left;
+  }
+  let acc = evaluateLeaf(leftmost, factorOf);
+  for (let i = spine.length - 1; i >= 0; i--) acc = combineTerms(acc, spine[i].op, spine[i].right, factorOf);
+  return acc;
+}
+
+function evaluateLeaf(node: Node, factorOf: (tokens: Token[]) => string): TermsExpr {
+  switch (node.type) {
+    case 'factor':
+      return { intercept: false, interceptRemoved: false, terms: [[factorOf(node.tokens)]] };
+    case 'one':
+      return { intercept: true, interceptRemoved: false, terms: [] };
+    case 'zero':
+      return { intercept: false, interceptRemoved: true, terms: [] };
+    case 'unary':
+      if (node.op === '+') return evaluateTerms(node.arg, factorOf);
+      if (node.arg.type === 'one') return { intercept: false, interceptRemoved: true, terms: [] };
+      if (node.arg.type === 'zero') return { intercept: true, interceptRemoved: false, terms: [] };
+      throw new Error('formula: unary minus applies only to 0 or 1.');
+    default:
+      return evaluateTerms(node, factorOf);
+  }
+}
+
+/** left op right, patsy's rules for +, -, :, * and /. `left` is this evaluation's own and may be changed. */
+function combineTerms(left: TermsExpr, op: string, rightNode: Node, factorOf: (tokens: Token[]) => string): TermsExpr {
   const interaction = (a: TermsExpr, b: TermsExpr): Term[] => {
     const out: Term[] = [];
     for (const ta of a.terms) for (const tb of b.terms) out.push([...new Set([...ta, ...tb])]);
     return out;
   };
-  switch (node.type) {
-    case 'factor':
-      return make(false, false, [[factorOf(node.tokens)]]);
-    case 'one':
-      return make(true, false, []);
-    case 'zero':
-      return make(false, true, []);
-    case 'unary': {
-      if (node.op === '+') return evaluateTerms(node.arg, factorOf);
-      if (node.arg.type === 'one') return make(false, true, []);
-      if (node.arg.type === 'zero') return make(true, false, []);
-      throw new Error('formula: unary minus applies only to 0 or 1.');
-    }
-    case 'binary': {
-      const left = evaluateTerms(node.left, factorOf);
-      if (node.op === '+') {
-        if (node.right.type === 'zero') return make(false, true, left.terms);
-        const right = evaluateTerms(node.right, factorOf);
-        if (right.intercept) return make(true, false, [...left.terms, ...right.terms]);
-        return make(left.intercept, left.interceptRemoved, [...left.terms, ...right.terms]);
-      }
-      if (node.op === '-') {
-        if (node.right.type === 'zero') return make(true, false, left.terms);
-        if (node.right.type === 'one') return make(false, true, left.terms);
-        const right = evaluateTerms(node.right, factorOf);
-        const drop = new Set(right.terms.map(termKey));
-        const terms = left.terms.filter((t) => !drop.has(termKey(t)));
-        if (right.intercept) return make(false, true, terms);
-        return make(left.intercept, left.interceptRemoved, terms);
-      }
-      const right = evaluateTerms(node.right, factorOf);
-      if (node.op === ':') return make(false, false, interaction(left, right));
-      if (node.op === '*') return make(false, false, [...left.terms, ...right.terms, ...interaction(left, right)]);
-      if (node.op === '/') {
-        const all: Term = [...new Set(left.terms.flat())];
-        return make(false, false, [...left.terms, ...right.terms.map((t) => [...new Set([...all, ...t])])]);
-      }
-      throw new Error(`formula: operator ${node.op} is not supported.`);
-    }
+  if (op === '+') {
+    if (rightNode.type === 'zero') return { intercept: false, interceptRemoved: true, terms: left.terms };
+    const right = evaluateTerms(rightNode, factorOf);
+    for (const t of right.terms) left.terms.push(t);
+    if (right.intercept) return { intercept: true, interceptRemoved: false, terms: left.terms };
+    return left;
   }
+  if (op === '-') {
+    if (rightNode.type === 'zero') return { intercept: true, interceptRemoved: false, terms: left.terms };
+    if (rightNode.type === 'one') return { intercept: false, interceptRemoved: true, terms: left.terms };
+    const right = evaluateTerms(rightNode, factorOf);
+    const drop = new Set(right.terms.map(termKey));
+    const terms = left.terms.filter((t) => !drop.has(termKey(t)));
+    if (right.intercept) return { intercept: false, interceptRemoved: true, terms };
+    return { ...left, terms };
+  }
+  const right = evaluateTerms(rightNode, factorOf);
+  const none = { intercept: false, interceptRemoved: false };
+  if (op === ':') return { ...none, terms: interaction(left, right) };
+  if (op === '*') return { ...none, terms: [...left.terms, ...right.terms, ...interaction(left, right)] };
+  if (op === '/') {
+    const all: Term = [...new Set(left.terms.flat())];
+    return { ...none, terms: [...left.terms, ...right.terms.map((t) => [...new Set([...all, ...t])])] };
+  }
+  throw new Error(`formula: operator ${op} is not supported.`);
 }
 
 // ---------------------------------------------------------------- data access
@@ -460,7 +536,8 @@ function levelText(level: unknown): string {
 // ---------------------------------------------------------------- design matrices
 
 /** Parse `formula` and build y and X from `data` as patsy/statsmodels do. */
-export function designMatrices(formula: string, data: FormulaData): DesignMatrices {
+export function designMatrices(formula: string, data: FormulaData, options: DesignOptions = {}): DesignMatrices {
+  const { reference, withoutResponse = false, alsoRequired = [] } = options;
   const tokens = tokenize(formula);
   const tilde = tokens.findIndex((t) => t.text === '~');
   if (tilde <= 0 || tokens.slice(tilde + 1).some((t) => t.text === '~')) {
@@ -474,6 +551,7 @@ export function designMatrices(formula: string, data: FormulaData): DesignMatric
     const name = normalize(factorTokens);
     if (factors.has(name)) return name;
     const expr = parsePython(factorTokens, name);
+    checkCalls(expr, name);
     let categorical = false;
     let valueExpr = expr;
     if (expr.type === 'call' && expr.fn === 'C') {
@@ -484,24 +562,24 @@ export function designMatrices(formula: string, data: FormulaData): DesignMatric
       valueExpr = expr.args[0];
     }
     const names = new Set<string>();
-    const collect = (e: Expr): void => {
+    const pending: Expr[] = [valueExpr];
+    while (pending.length) {
+      const e = pending.pop()!;
       if (e.type === 'name') names.add(e.name);
       else if (e.type === 'call') {
         if (e.fn === 'Q' && e.args[0]?.type === 'string') names.add(e.args[0].value);
-        else e.args.forEach(collect);
-      } else if (e.type === 'unary') collect(e.arg);
-      else if (e.type === 'binary') {
-        collect(e.left);
-        collect(e.right);
-      }
-    };
-    collect(valueExpr);
+        else pending.push(...e.args);
+      } else if (e.type === 'unary') pending.push(e.arg);
+      else if (e.type === 'power') pending.push(e.base, e.exponent);
+      else if (e.type === 'chain') pending.push(e.first, ...e.rest.map((r) => r.expr));
+    }
     for (const n of names) {
       if (!columnSet.has(n)) {
         throw new Error(`formula: ${JSON.stringify(n)} (in ${name}) is not a column; the data has ${table.columns.map((c) => JSON.stringify(c)).join(', ')}.`);
       }
     }
-    if (!categorical && valueExpr.type === 'name') {
+    if (reference?.categorical.has(name)) categorical = reference.categorical.get(name)!;
+    else if (!categorical && valueExpr.type === 'name') {
       // A bare column of text or booleans is categorical, as in patsy.
       for (let i = 0; i < table.n; i++) {
         const v = table.get(i, valueExpr.name);
@@ -515,13 +593,16 @@ export function designMatrices(formula: string, data: FormulaData): DesignMatric
   };
 
   const lhsTokens = tokens.slice(0, tilde);
-  const yName = factorOf(lhsTokens);
-  if (factors.get(yName)!.categorical) throw new Error(`formula: the response ${yName} must be numeric.`);
+  const yName = withoutResponse ? normalize(lhsTokens) : factorOf(lhsTokens);
+  if (!withoutResponse && factors.get(yName)!.categorical) throw new Error(`formula: the response ${yName} must be numeric.`);
   const rhs = evaluateTerms(parseFormulaSide(tokens.slice(tilde + 1), formula), factorOf);
   const terms: Term[] = uniqueTerms(rhs.interceptRemoved ? rhs.terms : [[], ...rhs.terms]);
+  for (const column of alsoRequired) {
+    if (!columnSet.has(column)) throw new Error(`formula: ${JSON.stringify(column)} is not a column; the data has ${table.columns.map((c) => JSON.stringify(c)).join(', ')}.`);
+  }
 
   // Evaluate every factor on every row; a row with any missing value is dropped.
-  const used = new Set([yName, ...terms.flat()]);
+  const used = new Set(withoutResponse ? terms.flat() : [yName, ...terms.flat()]);
   const values = new Map<string, unknown[]>();
   const keep = new Array<boolean>(table.n).fill(true);
   for (const name of used) {
@@ -541,16 +622,24 @@ export function designMatrices(formula: string, data: FormulaData): DesignMatric
     }
     values.set(name, column);
   }
+  for (const column of alsoRequired) for (let i = 0; i < table.n; i++) if (isMissing(table.get(i, column))) keep[i] = false;
   const rows = keep.flatMap((k, i) => (k ? [i] : []));
   if (rows.length === 0) throw new Error(`formula: no rows left after dropping rows with missing values in ${[...used].join(', ')}.`);
 
   // Levels per categorical factor (from the rows where that factor is present, as patsy sniffs them).
   const levels = new Map<string, unknown[]>();
+  const categoricalOf = new Map<string, boolean>();
   for (const name of used) {
+    categoricalOf.set(name, factors.get(name)!.categorical);
     if (!factors.get(name)!.categorical) continue;
     const seen = new Map<string, unknown>();
     for (const v of values.get(name)!) if (!isMissing(v)) seen.set(`${typeof v}:${String(v)}`, v);
-    levels.set(name, sortLevels([...seen.values()]));
+    const known = reference?.levels.get(name);
+    if (known) {
+      const unseen = [...seen.values()].find((v) => !known.includes(v));
+      if (unseen !== undefined) throw new Error(`formula: ${name} has the level ${JSON.stringify(unseen)}, which the fitted data did not have (levels ${known.map((l) => JSON.stringify(l)).join(', ')}).`);
+    }
+    levels.set(name, known ?? sortLevels([...seen.values()]));
   }
 
   // Bucket terms by their numeric factors; the bucket without numeric factors comes first.
@@ -567,13 +656,16 @@ export function designMatrices(formula: string, data: FormulaData): DesignMatric
 
   const names: string[] = [];
   const columns: { hi: number[]; lo: number[] }[] = [];
+  const termSlices: DesignMatrices['terms'] = [];
   for (const key of order) {
     const bucketTerms = buckets.get(key)!.map((t, i) => ({ t, i })).sort((a, b) => a.t.length - b.t.length || a.i - b.i).map((x) => x.t);
     const usedSubterms = new Set<string>();
     for (const term of bucketTerms) {
+      const start = columns.length;
       for (const coding of pickContrasts(term.filter((f) => !isNumeric(f)), usedSubterms)) {
         buildSubterm(term, coding);
       }
+      termSlices.push({ name: term.length ? term.join(':') : 'Intercept', factors: term.slice(), start, stop: columns.length });
     }
   }
 
@@ -621,14 +713,16 @@ export function designMatrices(formula: string, data: FormulaData): DesignMatric
     }
   }
 
-  const yValues = values.get(yName)! as DD[];
+  const yValues = withoutResponse ? [] : (values.get(yName)! as DD[]);
   return {
-    y: rows.map((r) => yValues[r].hi + yValues[r].lo),
+    y: withoutResponse ? [] : rows.map((r) => yValues[r].hi + yValues[r].lo),
     X: rows.map((_, i) => columns.map((c) => c.hi[i])),
     XLow: rows.map((_, i) => columns.map((c) => c.lo[i])),
     names,
     yName,
     rows,
+    terms: termSlices,
+    factorKinds: { categorical: categoricalOf, levels },
   };
 }
 
@@ -679,8 +773,71 @@ function compareIndexLists(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
-/** `smf.ols(formula, data).fit(cov_type=...)`: the fit, with patsy's column names. */
-export function olsFormula(formula: string, data: FormulaData, options: Pick<OLSOptions, 'covType'> = {}): OLSResults {
+export interface FormulaOptions {
+  covType?: CovType;
+  /** As for ols, except that `groups` may name a column of the data. */
+  covKwds?: Omit<CovKwds, 'groups'> & { groups?: string | ArrayLike<number | string> };
+  useT?: boolean;
+}
+
+/** The fit's design_info: its terms, and how to build the design of new data (for getPrediction). */
+function designInfoOf(formula: string, d: DesignMatrices): DesignInfo {
+  return {
+    terms: d.terms,
+    build: (data: unknown) => {
+      const table = toRecords(data as FormulaData);
+      const built = designMatrices(formula, data as FormulaData, { reference: d.factorKinds, withoutResponse: true });
+      if (built.rows.length !== table.n) {
+        const missing = Array.from({ length: table.n }, (_, i) => i).find((i) => !built.rows.includes(i));
+        throw new Error(`getPrediction: row ${missing} of the new data has a missing value in a variable of the formula; fill or drop it.`);
+      }
+      return built.X;
+    },
+  };
+}
+
+/** covKwds with `groups` read from the data's kept rows when it names a column. */
+function resolveGroups(options: FormulaOptions, data: FormulaData, d: DesignMatrices): CovKwds | undefined {
+  const kwds = options.covKwds;
+  if (!kwds || typeof kwds.groups !== 'string') return kwds as CovKwds | undefined;
+  const column = kwds.groups;
+  const table = toRecords(data);
+  if (!table.columns.includes(column)) throw new Error(`covKwds.groups: ${JSON.stringify(column)} is not a column; the data has ${table.columns.map((c) => JSON.stringify(c)).join(', ')}.`);
+  const groups = d.rows.map((r) => {
+    const g = table.get(r, column);
+    if (isMissing(g)) throw new Error(`covKwds.groups: column ${JSON.stringify(column)} is missing in data row ${r}, which the fit uses; give every row a group.`);
+    return g as number | string;
+  });
+  return { ...kwds, groups };
+}
+
+/** `smf.ols(formula, data).fit(cov_type=..., cov_kwds=...)`: the fit, with patsy's column names and terms. */
+export function olsFormula(formula: string, data: FormulaData, options: FormulaOptions = {}): RegressionResults {
   const d = designMatrices(formula, data);
-  return ols(d.y, d.X, { names: d.names, yName: d.yName, covType: options.covType, XLow: d.XLow });
+  const covKwds = resolveGroups(options, data, d);
+  return ols(d.y, d.X, { names: d.names, yName: d.yName, covType: options.covType, covKwds, useT: options.useT, XLow: d.XLow, designInfo: designInfoOf(formula, d) });
+}
+
+/**
+ * `smf.wls(formula, data, weights=...).fit(...)`: weights as a column name or one value per data
+ * row; rows that the formula drops (or whose weight is missing) are dropped from the weights too.
+ */
+export function wlsFormula(formula: string, data: FormulaData, weights: string | ArrayLike<number>, options: FormulaOptions = {}): RegressionResults {
+  const table = toRecords(data);
+  if (typeof weights !== 'string' && (weights == null || weights.length !== table.n)) {
+    throw new Error(`wlsFormula: weights must be a column name or one value per data row (${table.n}), got ${weights == null ? weights : `${weights.length} values`}.`);
+  }
+  const d = designMatrices(formula, data, { alsoRequired: typeof weights === 'string' ? [weights] : [] });
+  const byRow = typeof weights === 'string' ? (r: number) => table.get(r, weights) as number : (r: number) => weights[r];
+  const kept = d.rows.filter((r) => !isMissing(byRow(r)));
+  const rows = kept.length === d.rows.length ? d : keepRows(d, kept);
+  const covKwds = resolveGroups(options, data, rows);
+  return wls(rows.y, rows.X, rows.rows.map(byRow), { names: rows.names, yName: rows.yName, covType: options.covType, covKwds, useT: options.useT, XLow: rows.XLow, designInfo: designInfoOf(formula, rows) });
+}
+
+/** The design restricted to some of its data rows. */
+function keepRows(d: DesignMatrices, rows: number[]): DesignMatrices {
+  const position = new Map(d.rows.map((r, i) => [r, i]));
+  const at = rows.map((r) => position.get(r)!);
+  return { ...d, y: at.map((i) => d.y[i]), X: at.map((i) => d.X[i]), XLow: at.map((i) => d.XLow[i]), rows };
 }

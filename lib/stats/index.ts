@@ -1,9 +1,22 @@
-/** Statistics for the workbook: least squares with statsmodels' results, formulas, histograms, distributions, seeded random numbers. */
-export { ols, addConstant, OLSResults } from './ols';
-export type { OLSOptions, CovType } from './ols';
+/** Statistics for the workbook: least squares with statsmodels' results (OLS, WLS, robust covariances, tests, predictions, influence), formulas, residual diagnostics, histograms, distributions, seeded random numbers. */
+export { ols, wls, addConstant, OLSResults, RegressionResults } from './ols';
+export type { OLSOptions, CovType, CovKwds, DesignInfo } from './ols';
 export type { SummaryTables, Pairs } from './summary';
-export { olsFormula, designMatrices } from './formula';
-export type { DataFrameLike, FormulaData, DesignMatrices } from './formula';
+export { ContrastResults, numpyFloat } from './contrast';
+export type { Restrictions } from './contrast';
+export { linearConstraint } from './constraints';
+export { PredictionResults } from './prediction';
+export type { PredictionFrame } from './prediction';
+export { OLSInfluence } from './influence';
+export type { OutlierTable } from './influence';
+export { acf, durbinWatson, jarqueBera, omniNormtest, neweyWestMaxlags } from './stattools';
+export type { AcfOptions, AcfResults } from './stattools';
+export { hetBreuschpagan } from './diagnostic';
+export type { BreuschPagan } from './diagnostic';
+export { anovaLm } from './anova';
+export type { AnovaTable } from './anova';
+export { olsFormula, wlsFormula, designMatrices } from './formula';
+export type { DataFrameLike, FormulaData, DesignMatrices, FormulaOptions } from './formula';
 export { histogram, histogramBinEdges, percentile } from './histogram';
 export type { Bins, BinRule } from './histogram';
 export { normal, uniform, discreteUniform, linspace, logspace } from './random';

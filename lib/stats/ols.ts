@@ -1,21 +1,36 @@
 /**
- * Ordinary least squares with statsmodels' results: `ols(y, X).summary()` prints what
- * `sm.OLS(y, X).fit().summary()` prints (statsmodels 0.13.5), and the attributes carry the same
- * names (camelCase) and meanings.
+ * Least squares with statsmodels' results: `ols(y, X).summary()` prints what
+ * `sm.OLS(y, X).fit().summary()` prints (statsmodels 0.13.5), `wls(y, X, weights)` what `sm.WLS`
+ * prints, and the attributes carry the same names (camelCase) and meanings.
+ *
+ * As statsmodels' `@cache_readonly` properties, each statistic is computed when first asked for:
+ * a fit solves the least squares and nothing more; a summary pays only for what it prints.
  */
-import { leastSquares, jacobiSVD, rFactor } from './linalg';
-import { chiSquareSf, fSf, normalPpf, normalSf, tPpf, tSf } from './distributions';
+import { largestSingularValue, leastSquares, LeastSquaresSolution, rFactor, singularValues } from './linalg';
+
+const EPS = 2.220446049250313e-16;
+import { fSf, normalPpf, normalSf, tPpf, tSf } from './distributions';
+import { checkCovKwds, covDescription, CovKwds, CovType, groupCount, robustCovariance } from './covariance';
+import { durbinWatson, jarqueBera, omniNormtest } from './stattools';
 import { renderSummary, summaryTables, SummaryTables } from './summary';
 import { pyFormat } from './pyformat';
+import { ContrastResults, Restrictions, tTest, waldTest } from './contrast';
+import { PredictionResults, getPrediction } from './prediction';
+import { OLSInfluence, outlierTest, OutlierTable } from './influence';
 
-export type CovType = 'nonrobust' | 'HC0' | 'HC1' | 'HC2' | 'HC3';
+export type { CovType, CovKwds } from './covariance';
 
 export interface OLSOptions {
   /** Column names (statsmodels' exog_names); default `const`, `x1`, `x2`, ... as statsmodels names arrays. */
   names?: string[];
   /** Name of the dependent variable (default `y`). */
   yName?: string;
+  /** statsmodels' fit(cov_type=...): 'nonrobust' (default), 'HC0'-'HC3', 'HAC' or 'cluster'. */
   covType?: CovType;
+  /** The covariance's keywords: { maxlags } for HAC, { groups } for cluster (see CovKwds). */
+  covKwds?: CovKwds;
+  /** t (true) or normal (false) inference; statsmodels' default: t for nonrobust only. */
+  useT?: boolean;
   /**
    * Low-order parts of X when the design is known beyond double precision (the exact design is
    * X + XLow, as double-double numbers): polynomial powers of data, for instance. The formula
@@ -24,69 +39,74 @@ export interface OLSOptions {
   XLow?: ArrayLike<ArrayLike<number>>;
 }
 
-const EPS = 2.220446049250313e-16;
+/** The terms of a formula fit and their columns (patsy's design_info), for anovaLm and predictions. */
+export interface DesignInfo {
+  terms: { name: string; factors: string[]; start: number; stop: number }[];
+  /** Builds the design rows of new data (a formula fit's getPrediction takes data, not rows). */
+  build?: (data: unknown) => number[][];
+}
 
-const COV_DESCRIPTIONS: Record<CovType, string> = {
-  nonrobust: 'Standard Errors assume that the covariance matrix of the errors is correctly specified.',
-  HC0: 'Standard Errors are heteroscedasticity robust (HC0)',
-  HC1: 'Standard Errors are heteroscedasticity robust (HC1)',
-  HC2: 'Standard Errors are heteroscedasticity robust (HC2)',
-  HC3: 'Standard Errors are heteroscedasticity robust (HC3)',
-};
+/** The fitted model: data, whitening and the least-squares solution, shared by every covariance of it. */
+export interface FittedModel {
+  kind: 'OLS' | 'WLS';
+  n: number;
+  k: number;
+  /** X and y as given (column-major n x k), and whitened by sqrt(weights) (the same arrays for OLS). */
+  exog: Float64Array;
+  endog: Float64Array;
+  wexog: Float64Array;
+  wendog: Float64Array;
+  weights: Float64Array | null;
+  exogNames: string[];
+  endogName: string;
+  kConstant: number;
+  constIdx: number | null;
+  fit: LeastSquaresSolution;
+  designInfo?: DesignInfo;
+}
 
 /** X as rows -> column-major Float64Array (n, k), checking shape and finiteness. */
-function designMatrix(y: ArrayLike<number>, X: ArrayLike<ArrayLike<number>>): { x: Float64Array; n: number; k: number } {
+function designMatrix(y: ArrayLike<number>, X: ArrayLike<ArrayLike<number>>, who: string): { x: Float64Array; n: number; k: number } {
   const n = X.length;
-  if (n === 0) throw new Error('ols: X has no rows; pass at least one observation (one row per observation).');
+  if (n === 0) throw new Error(`${who}: X has no rows; pass at least one observation (one row per observation).`);
   if (y.length !== n) {
-    throw new Error(`ols: y has ${y.length} values but X has ${n} rows; they must have one row per observation.`);
+    throw new Error(`${who}: y has ${y.length} values but X has ${n} rows; they must have one row per observation.`);
   }
   const first = X[0];
   if (first == null || typeof first.length !== 'number') {
-    throw new Error('ols: X must be an array of rows (number[][]); row 0 is not an array.');
+    throw new Error(`${who}: X must be an array of rows (number[][]); row 0 is not an array.`);
   }
   const k = first.length;
-  if (k === 0) throw new Error('ols: X has no columns; add at least one regressor (e.g. addConstant(X)).');
+  if (k === 0) throw new Error(`${who}: X has no columns; add at least one regressor (e.g. addConstant(X)).`);
   const x = new Float64Array(n * k);
   for (let i = 0; i < n; i++) {
     const row = X[i];
     if (row == null || row.length !== k) {
-      throw new Error(
-        `ols: X is ragged: row ${i} has ${row == null ? 'no' : row.length} values, row 0 has ${k}; every row needs ${k}.`,
-      );
+      throw new Error(`${who}: X is ragged: row ${i} has ${row == null ? 'no' : row.length} values, row 0 has ${k}; every row needs ${k}.`);
     }
     for (let j = 0; j < k; j++) {
       const v = row[j];
       if (typeof v !== 'number') {
         throw new Error(
-          `ols: X[${i}][${j}] is ${JSON.stringify(v)} (${typeof v}), not a number; convert or encode the column (e.g. with olsFormula's C(...)).`,
+          `${who}: X[${i}][${j}] is ${JSON.stringify(v)} (${typeof v}), not a number; convert or encode the column (e.g. with olsFormula's C(...)).`,
         );
       }
       if (!Number.isFinite(v)) {
-        throw new Error(
-          `ols: X[${i}][${j}] is ${v}; statsmodels refuses NaN/inf too ("exog contains inf or nans"). Drop or impute row ${i} first.`,
-        );
+        throw new Error(`${who}: X[${i}][${j}] is ${v}; statsmodels refuses NaN/inf too ("exog contains inf or nans"). Drop or impute row ${i} first.`);
       }
       x[j * n + i] = v;
     }
   }
   for (let i = 0; i < n; i++) {
     const v = y[i];
-    if (typeof v !== 'number') throw new Error(`ols: y[${i}] is ${JSON.stringify(v)} (${typeof v}), not a number.`);
-    if (!Number.isFinite(v)) throw new Error(`ols: y[${i}] is ${v}; drop or impute row ${i} first.`);
+    if (typeof v !== 'number') throw new Error(`${who}: y[${i}] is ${JSON.stringify(v)} (${typeof v}), not a number.`);
+    if (!Number.isFinite(v)) throw new Error(`${who}: y[${i}] is ${v}; drop or impute row ${i} first.`);
   }
   return { x, n, k };
 }
 
-/** numpy.linalg.matrix_rank of a column-major (n, k) matrix: singular values above smax * max(n, k) * eps. */
-function matrixRank(x: Float64Array, n: number, k: number): number {
-  const s = jacobiSVD(rFactor(x, n, k), k).s;
-  const tolerance = s[0] * Math.max(n, k) * EPS;
-  return s.filter((v) => v > tolerance).length;
-}
-
 /** statsmodels' k_constant / const_idx detection (ModelData._handle_constant, hasconst=None). */
-function detectConstant(x: Float64Array, n: number, k: number): { kConstant: number; constIdx: number | null } {
+function detectConstant(x: Float64Array, n: number, k: number, fit: LeastSquaresSolution): { kConstant: number; constIdx: number | null } {
   const constant: number[] = [];
   for (let j = 0; j < k; j++) {
     let min = Infinity;
@@ -111,11 +131,13 @@ function detectConstant(x: Float64Array, n: number, k: number): { kConstant: num
     if (nonzero !== undefined) return { kConstant: 1, constIdx: nonzero };
   }
   // No usable constant column: is a constant implied by the columns (e.g. a full set of dummies)?
-  const augmented = new Float64Array(n * (k + 1));
-  augmented.fill(1, 0, n);
-  augmented.set(x, n);
-  const implicit = matrixRank(augmented, n, k + 1) === matrixRank(x, n, k);
-  return { kConstant: implicit ? 1 : 0, constIdx: null };
+  // statsmodels compares matrix_rank([X 1]) with matrix_rank(X); they are equal when the ones lie in
+  // X's column space, i.e. when their distance from it (the last diagonal of the R of [X 1]) is
+  // below the rank tolerance, s_max([X 1]) max(n, k + 1) eps.
+  const augmented = rFactor(x, n, k, new Float64Array(n).fill(1));
+  const distance = n > k ? Math.abs(augmented[k * (k + 1) + k]) : 0;
+  const sMax = Math.hypot(largestSingularValue(fit.r, fit.rRows, k), Math.sqrt(n));
+  return { kConstant: distance <= sMax * Math.max(n, k + 1) * EPS ? 1 : 0, constIdx: null };
 }
 
 /** statsmodels' default names for array input: `const` at the constant column, x1, x2, ... elsewhere. */
@@ -135,311 +157,296 @@ function defaultNames(x: Float64Array, n: number, k: number): string[] {
   return names;
 }
 
-/** Moore-Penrose inverse of a small symmetric matrix (row-major), numpy's rcond = 1e-15. */
-function pinvSmall(m: Float64Array, size: number): Float64Array {
-  const columnMajor = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) columnMajor[j * size + i] = m[i * size + j];
-  const { s, u, v } = jacobiSVD(columnMajor, size);
-  const out = new Float64Array(size * size);
-  for (let c = 0; c < size; c++) {
-    if (!(s[c] > 1e-15 * s[0])) continue;
-    for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) out[i * size + j] += (v[c * size + i] * u[c * size + j]) / s[c];
+/** Fits the model: checks, whitens by sqrt(weights) and solves; the results object does the rest. */
+export function fitModel(
+  y: ArrayLike<number>,
+  X: ArrayLike<ArrayLike<number>>,
+  weights: ArrayLike<number> | null,
+  options: OLSOptions & { designInfo?: DesignInfo },
+): FittedModel {
+  const kind = weights ? 'WLS' : 'OLS';
+  const who = kind.toLowerCase();
+  const { x, n, k } = designMatrix(y, X, who);
+  const names = options.names ?? defaultNames(x, n, k);
+  if (names.length !== k) throw new Error(`${who}: ${names.length} names for ${k} columns of X; pass one name per column.`);
+  const endog = Float64Array.from(y);
+  let w: Float64Array | null = null;
+  if (weights) {
+    if (weights.length !== n) throw new Error(`wls: ${weights.length} weights for ${n} observations; pass one weight per row.`);
+    w = Float64Array.from(weights);
+    w.forEach((v, i) => {
+      if (!(Number.isFinite(v) && v > 0)) throw new Error(`wls: weights[${i}] is ${weights[i]}; weights must be positive and finite (drop row ${i} instead of weighting it 0).`);
+    });
   }
-  return out;
-}
-
-/** numpy.linalg.matrix_rank of a small square matrix (row-major): singular values above smax * size * eps. */
-function symmetricRank(m: Float64Array, size: number): number {
-  const columnMajor = new Float64Array(size * size);
-  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) columnMajor[j * size + i] = m[i * size + j];
-  const s = jacobiSVD(columnMajor, size).s;
-  return s.filter((v) => v > s[0] * size * EPS).length;
-}
-
-function moments(resid: Float64Array): { skew: number; kurtosis: number } {
-  const n = resid.length;
-  let mean = 0;
-  for (const r of resid) mean += r;
-  mean /= n;
-  let m2 = 0;
-  let m3 = 0;
-  let m4 = 0;
-  for (const r of resid) {
-    const d = r - mean;
-    const d2 = d * d;
-    m2 += d2;
-    m3 += d2 * d;
-    m4 += d2 * d2;
+  const root = w ? w.map(Math.sqrt) : null;
+  const wexog = root ? x.map((v, p) => v * root[p % n]) : x;
+  const wendog = root ? endog.map((v, i) => v * root[i]) : endog;
+  let xLow: Float64Array | undefined;
+  if (options.XLow) {
+    const low = designMatrix(endog, options.XLow, who);
+    if (low.k !== k) throw new Error(`${who}: XLow has ${low.k} columns but X has ${k}; they must have the same shape.`);
+    xLow = root ? low.x.map((v, p) => v * root[p % n]) : low.x;
   }
-  m2 /= n;
-  m3 /= n;
-  m4 /= n;
-  // scipy returns NaN when the variance is zero to working precision.
-  const zero = m2 <= (EPS * Math.abs(mean)) ** 2 || m2 === 0;
-  return { skew: zero ? NaN : m3 / m2 ** 1.5, kurtosis: zero ? NaN : m4 / (m2 * m2) };
+  const fit = leastSquares(wexog, n, k, wendog, xLow);
+  const { kConstant, constIdx } = detectConstant(x, n, k, fit);
+  return { kind, n, k, exog: x, endog, wexog, wendog, weights: w, exogNames: names.slice(), endogName: options.yName ?? 'y', kConstant, constIdx, fit, designInfo: options.designInfo };
 }
 
-/** scipy.stats.normaltest (D'Agostino-Pearson): skewtest and kurtosistest z-scores combined. */
-function omnibusTest(skew: number, kurtosis: number, n: number): { statistic: number; pvalue: number } {
-  if (n < 8) return { statistic: NaN, pvalue: NaN }; // statsmodels' omni_normtest: not valid below 8
-  let y = skew * Math.sqrt(((n + 1) * (n + 3)) / (6.0 * (n - 2)));
-  const beta2 = (3.0 * (n ** 2 + 27 * n - 70) * (n + 1) * (n + 3)) / ((n - 2.0) * (n + 5) * (n + 7) * (n + 9));
-  const w2 = -1 + Math.sqrt(2 * (beta2 - 1));
-  const delta = 1 / Math.sqrt(0.5 * Math.log(w2));
-  const alpha = Math.sqrt(2.0 / (w2 - 1));
-  if (y === 0) y = 1;
-  const zSkew = delta * Math.log(y / alpha + Math.sqrt((y / alpha) ** 2 + 1));
-
-  const e = (3.0 * (n - 1)) / (n + 1);
-  const varb2 = (24.0 * n * (n - 2) * (n - 3)) / ((n + 1) * (n + 1.0) * (n + 3) * (n + 5));
-  const x = (kurtosis - e) / Math.sqrt(varb2);
-  const sqrtbeta1 = ((6.0 * (n * n - 5 * n + 2)) / ((n + 7) * (n + 9))) * Math.sqrt((6.0 * (n + 3) * (n + 5)) / (n * (n - 2) * (n - 3)));
-  const a = 6.0 + (8.0 / sqrtbeta1) * (2.0 / sqrtbeta1 + Math.sqrt(1 + 4.0 / sqrtbeta1 ** 2));
-  const term1 = 1 - 2 / (9.0 * a);
-  const denom = 1 + x * Math.sqrt(2 / (a - 4.0));
-  const term2 = denom === 0 ? NaN : Math.sign(denom) * Math.pow((1 - 2.0 / a) / Math.abs(denom), 1 / 3.0);
-  const zKurtosis = (term1 - term2) / Math.sqrt(2 / (9.0 * a));
-
-  const statistic = zSkew * zSkew + zKurtosis * zKurtosis;
-  return { statistic, pvalue: chiSquareSf(statistic, 2) };
-}
-
-export class OLSResults {
+export class RegressionResults {
+  readonly model: FittedModel;
   readonly nobs: number;
   readonly params: number[];
   readonly exogNames: string[];
   readonly endogName: string;
   readonly covType: CovType;
-  /** t statistics and t p-values (nonrobust) or z (robust covariances), as statsmodels' use_t. */
+  /** The covariance's keywords, defaults filled in. */
+  readonly covKwds: CovKwds;
+  /** t statistics and t p-values (nonrobust by default) or z (robust covariances), as statsmodels' use_t. */
   readonly useT: boolean;
   readonly kConstant: number;
   readonly constIdx: number | null;
   readonly rank: number;
   readonly dfModel: number;
   readonly dfResid: number;
-  /** pinv(X'X), statsmodels' normalized_cov_params (k x k). */
-  readonly normalizedCovParams: number[][];
-  /** The covariance of the estimates (scaled, or the robust sandwich). */
-  readonly covParams: number[][];
-  readonly bse: number[];
-  readonly tvalues: number[];
-  readonly pvalues: number[];
-  private readonly residArray: Float64Array;
-  private readonly endog: Float64Array;
-  private residCache: number[] | undefined;
-  private fittedCache: number[] | undefined;
-  readonly ssr: number;
-  readonly centeredTss: number;
-  readonly uncenteredTss: number;
-  readonly ess: number;
-  readonly rsquared: number;
-  readonly rsquaredAdj: number;
-  readonly mseModel: number;
-  readonly mseResid: number;
-  readonly mseTotal: number;
-  readonly scale: number;
-  readonly fvalue: number;
-  readonly fPvalue: number;
-  readonly llf: number;
-  readonly aic: number;
-  readonly bic: number;
-  readonly skew: number;
-  /** Pearson's kurtosis (3 for a normal distribution), as the summary prints it. */
-  readonly kurtosis: number;
-  readonly omnibus: number;
-  readonly omnibusPvalue: number;
-  readonly jarqueBera: number;
-  readonly jarqueBeraPvalue: number;
-  readonly durbinWatson: number;
-  /** Eigenvalues of X'X, descending (squared singular values of X). */
-  readonly eigenvals: number[];
-  readonly conditionNumber: number;
+  /** Degrees of freedom of t and F tests: G - 1 for cluster-robust errors (statsmodels' df_resid_inference), else dfResid. */
+  readonly dfResidInference: number;
   /** How the fit was solved: 'qr', 'qr-double-double' (ill-conditioned) or 'pinv' (rank deficient). */
   readonly method: string;
   /** Number of columns of X (k). */
   readonly kExog: number;
+  private readonly cache = new Map<string, unknown>();
 
-  constructor(y: ArrayLike<number>, X: ArrayLike<ArrayLike<number>>, options: OLSOptions = {}) {
+  constructor(model: FittedModel, options: Pick<OLSOptions, 'covType' | 'covKwds' | 'useT'> = {}) {
     const covType = options.covType ?? 'nonrobust';
-    if (!(covType in COV_DESCRIPTIONS)) {
-      throw new Error(`ols: covType ${JSON.stringify(covType)} is not one of ${Object.keys(COV_DESCRIPTIONS).join(', ')}.`);
-    }
-    const { x, n, k } = designMatrix(y, X);
-    const names = options.names ?? defaultNames(x, n, k);
-    if (names.length !== k) {
-      throw new Error(`ols: ${names.length} names for ${k} columns of X; pass one name per column.`);
-    }
-    const yv = new Float64Array(n);
-    for (let i = 0; i < n; i++) yv[i] = y[i];
-    let xLow: Float64Array | undefined;
-    if (options.XLow) {
-      const low = designMatrix(yv, options.XLow);
-      if (low.k !== k) throw new Error(`ols: XLow has ${low.k} columns but X has ${k}; they must have the same shape.`);
-      xLow = low.x;
-    }
-    const fit = leastSquares(x, n, k, yv, xLow);
-    const { kConstant, constIdx } = detectConstant(x, n, k);
-
-    this.nobs = n;
-    this.kExog = k;
-    this.exogNames = names.slice();
-    this.endogName = options.yName ?? 'y';
+    this.covKwds = checkCovKwds(covType, options.covKwds, model.n);
+    this.model = model;
     this.covType = covType;
-    this.useT = covType === 'nonrobust';
-    this.kConstant = kConstant;
-    this.constIdx = constIdx;
-    this.method = fit.method;
-    this.params = Array.from(fit.params);
-    this.rank = fit.rank;
-    this.dfModel = fit.rank - kConstant;
-    this.dfResid = n - fit.rank;
-    this.residArray = fit.resid;
-    this.endog = yv;
-
-    let ssr = 0;
-    for (const r of fit.resid) ssr += r * r;
-    let mean = 0;
-    for (const v of yv) mean += v;
-    mean /= n;
-    let centeredTss = 0;
-    let uncenteredTss = 0;
-    for (const v of yv) {
-      centeredTss += (v - mean) * (v - mean);
-      uncenteredTss += v * v;
-    }
-    this.ssr = ssr;
-    this.centeredTss = centeredTss;
-    this.uncenteredTss = uncenteredTss;
-    this.ess = kConstant ? centeredTss - ssr : uncenteredTss - ssr;
-    this.rsquared = kConstant ? 1 - ssr / centeredTss : 1 - ssr / uncenteredTss;
-    this.rsquaredAdj = 1 - ((n - kConstant) / this.dfResid) * (1 - this.rsquared);
-    this.mseModel = this.dfModel === 0 ? NaN : this.ess / this.dfModel;
-    this.mseResid = this.dfResid === 0 ? NaN : ssr / this.dfResid;
-    this.mseTotal = this.dfResid + this.dfModel === 0 ? NaN : (kConstant ? centeredTss : uncenteredTss) / (this.dfResid + this.dfModel);
-    this.scale = ssr / this.dfResid;
-
-    const normalized = fit.normalizedCov;
-    this.normalizedCovParams = Array.from({ length: k }, (_, i) => Array.from(normalized.subarray(i * k, i * k + k)));
-    const cov = covType === 'nonrobust' ? normalized.map((v) => v * this.scale) : this.sandwich(x, n, k, normalized, fit.resid, covType);
-    this.covParams = Array.from({ length: k }, (_, i) => Array.from(cov.subarray(i * k, i * k + k)));
-    this.bse = this.params.map((_, i) => Math.sqrt(cov[i * k + i]));
-    this.tvalues = this.params.map((b, i) => b / this.bse[i]);
-    this.pvalues = this.tvalues.map((t) => (this.useT ? tSf(Math.abs(t), this.dfResid) * 2 : normalSf(Math.abs(t)) * 2));
-
-    if (covType === 'nonrobust') {
-      this.fvalue = this.mseModel / this.mseResid;
-      this.fPvalue = this.dfModel === 0 ? NaN : fSf(this.fvalue, this.dfModel, this.dfResid);
-    } else {
-      const wald = this.robustWald(cov, k);
-      this.fvalue = wald.fvalue;
-      this.fPvalue = this.dfModel === 0 ? NaN : wald.pvalue;
-    }
-
-    const nobs2 = n / 2;
-    this.llf = -nobs2 * Math.log(2 * Math.PI) - nobs2 * Math.log(ssr / n) - nobs2;
-    const kParams = this.dfModel + kConstant;
-    this.aic = -2 * this.llf + 2 * kParams;
-    this.bic = -2 * this.llf + Math.log(n) * kParams;
-
-    const { skew, kurtosis } = moments(fit.resid);
-    this.skew = skew;
-    this.kurtosis = kurtosis;
-    this.jarqueBera = (n / 6) * (skew ** 2 + (1 / 4) * (kurtosis - 3) ** 2);
-    this.jarqueBeraPvalue = chiSquareSf(this.jarqueBera, 2);
-    const omnibus = omnibusTest(skew, kurtosis, n);
-    this.omnibus = omnibus.statistic;
-    this.omnibusPvalue = omnibus.pvalue;
-    let diffSq = 0;
-    for (let i = 1; i < n; i++) diffSq += (fit.resid[i] - fit.resid[i - 1]) ** 2;
-    this.durbinWatson = diffSq / ssr;
-    this.eigenvals = Array.from(fit.singularValues, (s) => s * s).sort((a, b) => b - a);
-    this.conditionNumber = Math.sqrt(this.eigenvals[0] / this.eigenvals[k - 1]);
+    this.useT = options.useT ?? covType === 'nonrobust';
+    this.nobs = model.n;
+    this.kExog = model.k;
+    this.exogNames = model.exogNames;
+    this.endogName = model.endogName;
+    this.kConstant = model.kConstant;
+    this.constIdx = model.constIdx;
+    this.method = model.fit.method;
+    this.params = Array.from(model.fit.params);
+    this.rank = model.fit.rank;
+    this.dfModel = model.fit.rank - model.kConstant;
+    this.dfResid = model.n - model.fit.rank;
+    const clustered = covType === 'cluster' && this.covKwds.dfCorrection !== false;
+    this.dfResidInference = clustered ? groupCount(this.covKwds.groups!) - 1 : this.dfResid;
   }
 
-  /** HC0-HC3: pinv(X) diag(w) pinv(X)', with pinv(X) = pinv(X'X) X'. */
-  private sandwich(x: Float64Array, n: number, k: number, normalized: Float64Array, resid: Float64Array, covType: CovType): Float64Array {
-    const weights = new Float64Array(n);
-    const row = new Float64Array(k);
-    for (let i = 0; i < n; i++) {
-      const e2 = resid[i] * resid[i];
-      if (covType === 'HC0') weights[i] = e2;
-      else if (covType === 'HC1') weights[i] = (n / this.dfResid) * e2;
-      else {
-        // leverage h_ii = x_i' pinv(X'X) x_i
-        for (let j = 0; j < k; j++) row[j] = x[j * n + i];
-        let h = 0;
-        for (let a = 0; a < k; a++) {
-          let s = 0;
-          for (let b = 0; b < k; b++) s += normalized[a * k + b] * row[b];
-          h += row[a] * s;
-        }
-        weights[i] = covType === 'HC2' ? e2 / (1 - h) : (resid[i] / (1 - h)) ** 2;
-      }
-    }
-    // meat = X' diag(w) X (k, k)
-    const meat = new Float64Array(k * k);
-    for (let a = 0; a < k; a++) {
-      for (let b = a; b < k; b++) {
-        let s = 0;
-        const ca = a * n;
-        const cb = b * n;
-        for (let i = 0; i < n; i++) s += x[ca + i] * weights[i] * x[cb + i];
-        meat[a * k + b] = s;
-        meat[b * k + a] = s;
-      }
-    }
-    const multiply = (p: Float64Array, q: Float64Array): Float64Array => {
-      const out = new Float64Array(k * k);
-      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-        let s = 0;
-        for (let l = 0; l < k; l++) s += p[i * k + l] * q[l * k + j];
-        out[i * k + j] = s;
-      }
-      return out;
-    };
-    return multiply(multiply(normalized, meat), normalized);
+  /** The value of `compute()`, computed on first use (statsmodels' cache_readonly). */
+  protected cached<T>(name: string, compute: () => T): T {
+    if (!this.cache.has(name)) this.cache.set(name, compute());
+    return this.cache.get(name) as T;
   }
 
-  /** statsmodels' robust F: a Wald test that all coefficients but the constant are zero. */
-  private robustWald(cov: Float64Array, k: number): { fvalue: number; pvalue: number } {
-    let idx = Array.from({ length: k }, (_, i) => i);
-    if (this.kConstant === 1) {
-      if (this.constIdx === null) return { fvalue: NaN, pvalue: NaN }; // implicit constant (statsmodels #2444)
-      idx = idx.filter((i) => i !== this.constIdx);
-      if (idx.length === 0) return { fvalue: NaN, pvalue: NaN };
-    }
-    const size = idx.length;
-    const sub = new Float64Array(size * size);
-    idx.forEach((a, i) => idx.forEach((b, j) => (sub[i * size + j] = cov[a * k + b])));
-    // statsmodels: J = matrix_rank(cov), F = b' pinv(cov) b / J. The quadratic form is computed on the
-    // correlation scale (cov = D C D), which gives the same number without losing digits when the
-    // columns' scales differ by orders of magnitude.
-    const J = symmetricRank(sub, size);
-    const d = idx.map((_, i) => Math.sqrt(sub[i * size + i]) || 1);
-    const corr = sub.map((v, p) => v / (d[Math.floor(p / size)] * d[p % size]));
-    const inv = pinvSmall(corr, size);
-    let quad = 0;
-    idx.forEach((a, i) => idx.forEach((b, j) => (quad += (this.params[a] / d[i]) * inv[i * size + j] * (this.params[b] / d[j]))));
-    const fvalue = quad / J;
-    return { fvalue, pvalue: fSf(fvalue, J, this.dfResid) };
+  /** The same fit with another covariance (statsmodels' get_robustcov_results); useT stays as it is unless given. */
+  getRobustcovResults(covType: CovType, covKwds: CovKwds & { useT?: boolean } = {}): RegressionResults {
+    const { useT = this.useT, ...kwds } = covKwds;
+    return new RegressionResults(this.model, { covType, covKwds: kwds, useT });
   }
 
-  /** Residuals y - X b (computed on first use, like statsmodels' cached attributes). */
+  /** pinv(X'X) of the whitened design, statsmodels' normalized_cov_params (k x k). */
+  get normalizedCovParams(): number[][] {
+    return this.cached('normalizedCovParams', () => toRows(this.model.fit.normalizedCov, this.kExog));
+  }
+
+  /** The covariance of the estimates (scaled, or the robust sandwich), row-major. */
+  get covArray(): Float64Array {
+    return this.cached('covArray', () => {
+      const { fit, wexog, n, k } = this.model;
+      if (this.covType === 'nonrobust') return fit.normalizedCov.map((v) => v * this.scale);
+      return robustCovariance(this.covType, this.covKwds, { wexog, wresid: fit.resid, n, k, bread: fit.normalizedCov, dfResid: this.dfResid });
+    });
+  }
+
+  /** The covariance of the estimates (k x k). */
+  get covParams(): number[][] {
+    return this.cached('covParams', () => toRows(this.covArray, this.kExog));
+  }
+
+  get bse(): number[] {
+    return this.cached('bse', () => this.params.map((_, i) => Math.sqrt(this.covArray[i * this.kExog + i])));
+  }
+
+  get tvalues(): number[] {
+    return this.cached('tvalues', () => this.params.map((b, i) => b / this.bse[i]));
+  }
+
+  get pvalues(): number[] {
+    return this.cached('pvalues', () =>
+      this.tvalues.map((t) => (this.useT ? tSf(Math.abs(t), this.dfResidInference) * 2 : normalSf(Math.abs(t)) * 2)),
+    );
+  }
+
+  /** Residuals y - X b. */
   get resid(): number[] {
-    this.residCache ??= Array.from(this.residArray);
-    return this.residCache;
+    return this.cached('resid', () => {
+      const { fit, weights } = this.model;
+      return Array.from(fit.resid, (r, i) => (weights ? r / Math.sqrt(weights[i]) : r));
+    });
+  }
+
+  /** Whitened residuals sqrt(w) (y - X b) (the residuals themselves for OLS). */
+  get wresid(): number[] {
+    return this.cached('wresid', () => Array.from(this.model.fit.resid));
   }
 
   /** Fitted values X b. */
   get fittedValues(): number[] {
-    this.fittedCache ??= Array.from(this.residArray, (r, i) => this.endog[i] - r);
-    return this.fittedCache;
+    return this.cached('fittedValues', () => this.resid.map((r, i) => this.model.endog[i] - r));
+  }
+
+  get ssr(): number {
+    return this.cached('ssr', () => this.model.fit.resid.reduce((s, r) => s + r * r, 0));
+  }
+
+  /** Sum of squares about the (weighted) mean of y. */
+  get centeredTss(): number {
+    return this.cached('centeredTss', () => {
+      const { endog, weights } = this.model;
+      let sw = 0;
+      let mean = 0;
+      endog.forEach((v, i) => {
+        const w = weights ? weights[i] : 1;
+        sw += w;
+        mean += w * v;
+      });
+      mean /= sw;
+      return endog.reduce((s, v, i) => s + (weights ? weights[i] : 1) * (v - mean) ** 2, 0);
+    });
+  }
+
+  get uncenteredTss(): number {
+    return this.cached('uncenteredTss', () => this.model.wendog.reduce((s, v) => s + v * v, 0));
+  }
+
+  get ess(): number {
+    return this.kConstant ? this.centeredTss - this.ssr : this.uncenteredTss - this.ssr;
+  }
+
+  get rsquared(): number {
+    return this.kConstant ? 1 - this.ssr / this.centeredTss : 1 - this.ssr / this.uncenteredTss;
+  }
+
+  get rsquaredAdj(): number {
+    return 1 - ((this.nobs - this.kConstant) / this.dfResid) * (1 - this.rsquared);
+  }
+
+  get mseModel(): number {
+    return this.dfModel === 0 ? NaN : this.ess / this.dfModel;
+  }
+
+  get mseResid(): number {
+    return this.dfResid === 0 ? NaN : this.ssr / this.dfResid;
+  }
+
+  get mseTotal(): number {
+    const df = this.dfResid + this.dfModel;
+    return df === 0 ? NaN : (this.kConstant ? this.centeredTss : this.uncenteredTss) / df;
+  }
+
+  get scale(): number {
+    return this.ssr / this.dfResid;
+  }
+
+  /** F statistic of the model: mse_model / mse_resid, or for robust covariances the Wald F that all but the constant are zero. */
+  get fvalue(): number {
+    return this.modelFTest.fvalue;
+  }
+
+  get fPvalue(): number {
+    return this.modelFTest.pvalue;
+  }
+
+  private get modelFTest(): { fvalue: number; pvalue: number } {
+    return this.cached('modelFTest', () => {
+      if (this.covType === 'nonrobust') {
+        const fvalue = this.mseModel / this.mseResid;
+        return { fvalue, pvalue: this.dfModel === 0 ? NaN : fSf(fvalue, this.dfModel, this.dfResid) };
+      }
+      const k = this.kExog;
+      let idx = Array.from({ length: k }, (_, i) => i);
+      if (this.kConstant === 1) {
+        if (this.constIdx === null) return { fvalue: NaN, pvalue: NaN }; // implicit constant (statsmodels #2444)
+        idx = idx.filter((i) => i !== this.constIdx);
+        if (idx.length === 0) return { fvalue: NaN, pvalue: NaN };
+      }
+      const test = this.fTest(idx.map((c) => Array.from({ length: k }, (_, j) => (j === c ? 1 : 0))));
+      return { fvalue: test.fvalue!, pvalue: this.dfModel === 0 ? NaN : test.pvalue[0] };
+    });
+  }
+
+  /** Gaussian log-likelihood; for WLS with the weights' term 0.5 sum log w, as statsmodels. */
+  get llf(): number {
+    return this.cached('llf', () => {
+      const nobs2 = this.nobs / 2;
+      const { weights } = this.model;
+      if (!weights) return -nobs2 * Math.log(2 * Math.PI) - nobs2 * Math.log(this.ssr / this.nobs) - nobs2;
+      return -Math.log(this.ssr) * nobs2 - (1 + Math.log(Math.PI / nobs2)) * nobs2 + 0.5 * weights.reduce((s, w) => s + Math.log(w), 0);
+    });
+  }
+
+  get aic(): number {
+    return -2 * this.llf + 2 * (this.dfModel + this.kConstant);
+  }
+
+  get bic(): number {
+    return -2 * this.llf + Math.log(this.nobs) * (this.dfModel + this.kConstant);
+  }
+
+  private get normality(): ReturnType<typeof jarqueBera> & { omnibus: number; omnibusPvalue: number } {
+    return this.cached('normality', () => {
+      const omni = omniNormtest(this.model.fit.resid);
+      return { ...jarqueBera(this.model.fit.resid), omnibus: omni.statistic, omnibusPvalue: omni.pvalue };
+    });
+  }
+
+  get skew(): number {
+    return this.normality.skew;
+  }
+
+  /** Pearson's kurtosis (3 for a normal distribution), as the summary prints it. */
+  get kurtosis(): number {
+    return this.normality.kurtosis;
+  }
+
+  get omnibus(): number {
+    return this.normality.omnibus;
+  }
+
+  get omnibusPvalue(): number {
+    return this.normality.omnibusPvalue;
+  }
+
+  get jarqueBera(): number {
+    return this.normality.statistic;
+  }
+
+  get jarqueBeraPvalue(): number {
+    return this.normality.pvalue;
+  }
+
+  get durbinWatson(): number {
+    return this.cached('durbinWatson', () => durbinWatson(this.model.fit.resid));
+  }
+
+  /** Eigenvalues of X'X (whitened), descending: the squared singular values of X, min(n, k) of them. */
+  get eigenvals(): number[] {
+    return this.cached('eigenvals', () => Array.from(singularValues(this.model.fit.r, this.model.fit.rRows, this.kExog), (s) => s * s));
+  }
+
+  get conditionNumber(): number {
+    return this.cached('conditionNumber', () => Math.sqrt(this.eigenvals[0] / this.eigenvals[this.eigenvals.length - 1]));
   }
 
   /** Confidence intervals [lower, upper] per parameter (t or normal quantiles as useT). */
   confInt(alpha = 0.05): [number, number][] {
     if (!(alpha > 0 && alpha < 1)) throw new Error(`confInt: alpha must be in (0, 1), got ${alpha}.`);
-    const q = this.useT ? tPpf(1 - alpha / 2, this.dfResid) : normalPpf(1 - alpha / 2);
+    const q = this.useT ? tPpf(1 - alpha / 2, this.dfResidInference) : normalPpf(1 - alpha / 2);
     return this.params.map((b, i) => [b - q * this.bse[i], b + q * this.bse[i]]);
   }
 
@@ -456,11 +463,51 @@ export class OLSResults {
     });
   }
 
+  /** t (or z) tests of R b = q, one per row: a matrix, or patsy's syntax ('lag1 = lag2, const = 0'). */
+  tTest(restrictions: Restrictions): ContrastResults {
+    return tTest(this, restrictions);
+  }
+
+  /** The joint F test of R b = q (statsmodels' f_test: a scalar F). */
+  fTest(restrictions: Restrictions): ContrastResults {
+    return waldTest(this, restrictions, { useF: true, scalar: true });
+  }
+
+  /** The joint Wald test of R b = q: F when useT (default as the fit), else chi-square; scalar false prints as statsmodels 0.13.5's default. */
+  waldTest(restrictions: Restrictions, options: { useF?: boolean; scalar?: boolean } = {}): ContrastResults {
+    return waldTest(this, restrictions, options);
+  }
+
+  /** F test that this model's extra parameters over a nested `restricted` fit are zero (statsmodels' compare_f_test). */
+  compareFTest(restricted: RegressionResults): { fvalue: number; pvalue: number; dfDiff: number } {
+    const dfDiff = restricted.dfResid - this.dfResid;
+    if (!(dfDiff > 0)) {
+      throw new Error(`compareFTest: the restricted model has ${restricted.dfResid} residual degrees of freedom, not more than this model's ${this.dfResid}; call it on the larger model with the nested one as argument.`);
+    }
+    const fvalue = ((restricted.ssr - this.ssr) / dfDiff / this.ssr) * this.dfResid;
+    return { fvalue, pvalue: fSf(fvalue, dfDiff, this.dfResid), dfDiff };
+  }
+
+  /** Predicted means and their intervals at new rows (or the fitted rows); a formula fit also takes data. */
+  getPrediction(exog?: unknown, options: { weights?: ArrayLike<number> | number } = {}): PredictionResults {
+    return getPrediction(this, exog, options.weights);
+  }
+
+  /** Leverage, Cook's distance, studentized residuals and DFFITS (statsmodels' OLSInfluence). */
+  getInfluence(): OLSInfluence {
+    return this.cached('influence', () => new OLSInfluence(this));
+  }
+
+  /** Externally studentized residuals with Bonferroni-adjusted p-values (statsmodels' outlier_test('bonf')). */
+  outlierTest(alpha = 0.05): OutlierTable {
+    return outlierTest(this, alpha);
+  }
+
   /** The Notes under the summary, without their [n] numbers. */
   notes(): string[] {
     const notes: string[] = [];
     if (!this.kConstant) notes.push('R² is computed without centering (uncentered) since the model does not contain a constant.');
-    notes.push(COV_DESCRIPTIONS[this.covType]);
+    notes.push(covDescription(this.covType, this.covKwds));
     if (this.nobs < this.kExog) notes.push('The input rank is higher than the number of observations.');
     const smallest = this.eigenvals[this.eigenvals.length - 1];
     if (smallest < 1e-10) {
@@ -475,6 +522,11 @@ export class OLSResults {
     return notes;
   }
 
+  /** 'OLS' or 'WLS', as the summary's Model line. */
+  get modelName(): string {
+    return this.model.kind;
+  }
+
   /** statsmodels' summary text; Date and Time are now (or `now`). */
   summary(options: { alpha?: number; now?: Date } = {}): string {
     return renderSummary(this, options.alpha ?? 0.05, options.now ?? new Date());
@@ -486,9 +538,23 @@ export class OLSResults {
   }
 }
 
+/** The results of an OLS fit (statsmodels' OLSResults): the same class as every least-squares fit. */
+export const OLSResults = RegressionResults;
+export type OLSResults = RegressionResults;
+
+function toRows(m: Float64Array, k: number): number[][] {
+  return Array.from({ length: k }, (_, i) => Array.from(m.subarray(i * k, i * k + k)));
+}
+
 /** Fit y on X by least squares; `X` rows are observations. Add a constant column with addConstant. */
-export function ols(y: ArrayLike<number>, X: ArrayLike<ArrayLike<number>>, options: OLSOptions = {}): OLSResults {
-  return new OLSResults(y, X, options);
+export function ols(y: ArrayLike<number>, X: ArrayLike<ArrayLike<number>>, options: OLSOptions & { designInfo?: DesignInfo } = {}): RegressionResults {
+  return new RegressionResults(fitModel(y, X, null, options), options);
+}
+
+/** Weighted least squares (statsmodels' WLS): weights proportional to the inverse variance of each error. */
+export function wls(y: ArrayLike<number>, X: ArrayLike<ArrayLike<number>>, weights: ArrayLike<number>, options: OLSOptions & { designInfo?: DesignInfo } = {}): RegressionResults {
+  if (weights == null || typeof weights.length !== 'number') throw new Error('wls: weights must be an array with one positive weight per row.');
+  return new RegressionResults(fitModel(y, X, weights, options), options);
 }
 
 /** statsmodels' add_constant: a column of ones in front (unless a constant column is already there). */

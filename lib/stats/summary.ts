@@ -1,5 +1,5 @@
 /**
- * statsmodels 0.13.5's `RegressionResults.summary()` text, character for character: the same three
+ * statsmodels 0.13.5's `RegressionResults.summary()` text (OLS and WLS), character for character: the same three
  * SimpleTables (fmt_2cols, fmt_params, fmt_2cols), the same Python number formats and the same
  * column-width rules (each column at least its requested width, wider if a cell needs it).
  */
@@ -7,6 +7,8 @@ import { pyCenter, pyFormat, pyRepr } from './pyformat';
 
 /** What the summary reads from a results object (OLSResults satisfies it). */
 export interface SummarySource {
+  /** 'OLS' or 'WLS'. */
+  modelName: string;
   endogName: string;
   exogNames: string[];
   covType: string;
@@ -68,6 +70,26 @@ function forg(x: number, prec: 3 | 4 = 3): string {
   return pyFormat(big ? '%10.4g' : '%10.4f', x);
 }
 
+/** The coefficient table's header and formatted cells (statsmodels' summary_params). */
+function paramCells(
+  names: string[], params: number[], bse: number[], stat: number[], pvalues: number[], ci: [number, number][], useT: boolean, alpha: number,
+): { paramHeader: string[]; paramRows: { name: string; cells: string[] }[] } {
+  const label = useT ? 't' : 'z';
+  const paramHeader = ['coef', 'std err', label, `P>|${label}|`, `[${pyRepr(alpha / 2)}`, `${pyRepr(1 - alpha / 2)}]`];
+  const paramRows = names.map((name, i) => ({
+    name,
+    cells: [
+      forg(params[i], 4),
+      forg(bse[i]),
+      pyFormat('%8s', forg(stat[i])),
+      pyFormat('%#6.3f', pvalues[i]),
+      pyFormat('%11s', forg(ci[i][0])),
+      pyFormat('%11s', forg(ci[i][1])),
+    ],
+  }));
+  return { paramHeader, paramRows };
+}
+
 interface RawTables {
   title: string;
   topLeft: Pairs;
@@ -83,7 +105,7 @@ function rawTables(res: SummarySource, alpha: number, now: Date): RawTables {
   const uncentered = res.kConstant ? '' : ' (uncentered)';
   const topLeft: Pairs = [
     ['Dep. Variable:', res.endogName],
-    ['Model:', 'OLS'],
+    ['Model:', res.modelName],
     ['Method:', 'Least Squares'],
     ['Date:', `${DAYS[now.getDay()]}, ${two(now.getDate())} ${MONTHS[now.getMonth()]} ${now.getFullYear()}`],
     ['Time:', `${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}`],
@@ -101,20 +123,7 @@ function rawTables(res: SummarySource, alpha: number, now: Date): RawTables {
     ['AIC:', pyFormat('%#8.4g', res.aic)],
     ['BIC:', pyFormat('%#8.4g', res.bic)],
   ];
-  const ci = res.confInt(alpha);
-  const stat = res.useT ? 't' : 'z';
-  const paramHeader = ['coef', 'std err', stat, `P>|${stat}|`, `[${pyRepr(alpha / 2)}`, `${pyRepr(1 - alpha / 2)}]`];
-  const paramRows = res.exogNames.map((name, i) => ({
-    name,
-    cells: [
-      forg(res.params[i], 4),
-      forg(res.bse[i]),
-      pyFormat('%8s', forg(res.tvalues[i])),
-      pyFormat('%#6.3f', res.pvalues[i]),
-      pyFormat('%11s', forg(ci[i][0])),
-      pyFormat('%11s', forg(ci[i][1])),
-    ],
-  }));
+  const { paramHeader, paramRows } = paramCells(res.exogNames, res.params, res.bse, res.tvalues, res.pvalues, res.confInt(alpha), res.useT, alpha);
   const diagLeft: Pairs = [
     ['Omnibus:', pyFormat('%#6.3f', res.omnibus)],
     ['Prob(Omnibus):', pyFormat('%#6.3f', res.omnibusPvalue)],
@@ -127,7 +136,7 @@ function rawTables(res: SummarySource, alpha: number, now: Date): RawTables {
     ['Prob(JB):', pyFormat('%#8.3g', res.jarqueBeraPvalue)],
     ['Cond. No.', pyFormat('%#8.3g', res.conditionNumber)],
   ];
-  return { title: 'OLS Regression Results', topLeft, topRight, paramHeader, paramRows, diagLeft, diagRight, notes: res.notes() };
+  return { title: `${res.modelName} Regression Results`, topLeft, topRight, paramHeader, paramRows, diagLeft, diagRight, notes: res.notes() };
 }
 
 type Align = 'l' | 'r' | 'c';
@@ -172,14 +181,26 @@ function twoColumnRows(left: Pairs, right: Pairs): Cell[][] {
   ]);
 }
 
+function paramLines(title: string, header: string[], rows: { name: string; cells: string[] }[]): string[] {
+  const cells: Cell[][] = [
+    [{ text: '', align: 'c' }, ...header.map((h): Cell => ({ text: h, align: 'r' }))],
+    ...rows.map((row): Cell[] => [{ text: row.name, align: 'l' }, ...row.cells.map((c): Cell => ({ text: c, align: 'r' }))]),
+  ];
+  return renderTable(cells, 10, title, 1);
+}
+
+/** A coefficient table on its own, with a title (statsmodels' summary_params, as t_test prints it). */
+export function paramTable(
+  title: string, names: string[], params: number[], bse: number[], stat: number[], pvalues: number[], ci: [number, number][], useT: boolean, alpha: number,
+): string[] {
+  const { paramHeader, paramRows } = paramCells(names, params, bse, stat, pvalues, ci, useT, alpha);
+  return paramLines(title, paramHeader, paramRows);
+}
+
 export function renderSummary(res: SummarySource, alpha: number, now: Date): string {
   const t = rawTables(res, alpha, now);
   const top = renderTable(twoColumnRows(t.topLeft, t.topRight), 18, t.title);
-  const paramRows: Cell[][] = [
-    [{ text: '', align: 'c' }, ...t.paramHeader.map((h): Cell => ({ text: h, align: 'r' }))],
-    ...t.paramRows.map((row): Cell[] => [{ text: row.name, align: 'l' }, ...row.cells.map((c): Cell => ({ text: c, align: 'r' }))]),
-  ];
-  const params = renderTable(paramRows, 10, '', 1);
+  const params = paramLines('', t.paramHeader, t.paramRows);
   const diagnostics = renderTable(twoColumnRows(t.diagLeft, t.diagRight), 18, '');
   // summary_return drops the closing rule of every table but the last.
   let text = [...top.slice(0, -1), ...params.slice(0, -1), ...diagnostics].join('\n');

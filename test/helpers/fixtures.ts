@@ -20,6 +20,8 @@ export const GOLDENS = JSON.parse(fs.readFileSync(path.join(GPT2_FIXTURES, 'gold
 /** statsmodels' OLS goldens: `{ statsmodels, cases: [...] }` (see the README). */
 export const OLS_GOLDENS = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'ols', 'ols-goldens.json'), 'utf8'));
 export const OLS_CASES: any[] = OLS_GOLDENS.cases;
+/** statsmodels' robust covariances, WLS, tests, predictions and diagnostics (test/python/robust_goldens.py). */
+export const ROBUST_GOLDENS = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'ols', 'robust-goldens.json'), 'utf8'));
 export const TINY_CONFIG = path.join(GPT2_FIXTURES, 'tiny-gpt2.config.json');
 
 /** sha256 of HuggingFace's tiny-gpt2.safetensors (`sha256sum` of the file the goldens were made with). */

@@ -1,7 +1,8 @@
 """Reference values for the differential tests: statsmodels' OLS, its formula API and numpy's histograms.
 
 Usage: /usr/bin/python3 test/python/ols_reference.py input.json output.json
-input:  {"ols": [{"y", "X", "names", "cov_type"}], "formula": [{"formula", "data", "cov_type"}],
+input:  {"ols": [{"y", "X", "names", "cov_type", "cov_kwds"?, "weights"?, "restriction"?}],
+         "formula": [{"formula", "data", "cov_type"}],
          "histogram": [{"values", "bins"}]}
 output: the same lists with statsmodels'/numpy's results (NaN -> null, +-inf -> "inf"/"-inf").
 """
@@ -109,8 +110,16 @@ def main():
     for case in spec.get("ols", []):
         y = np.asarray(case["y"], dtype=float)
         X = pd.DataFrame(np.asarray(case["X"], dtype=float), columns=case["names"])
-        res = sm.OLS(y, X).fit(cov_type=case["cov_type"])
-        out["ols"].append(results(res))
+        weights = case.get("weights")
+        model = sm.WLS(y, X, weights=np.asarray(weights)) if weights else sm.OLS(y, X)
+        res = model.fit(cov_type=case["cov_type"], cov_kwds=case.get("cov_kwds") or None)
+        r = results(res)
+        if case.get("restriction"):
+            t = res.t_test(case["restriction"])
+            f = res.f_test(case["restriction"])
+            r["t_test"] = {"effect": np.ravel(t.effect), "sd": np.ravel(t.sd), "pvalue": np.ravel(t.pvalue), "summary": str(t.summary())}
+            r["f_test"] = {"fvalue": float(np.ravel(f.fvalue)[0]), "pvalue": float(f.pvalue)}
+        out["ols"].append(r)
     for case in spec.get("formula", []):
         data = pd.DataFrame(case["data"]).replace({None: np.nan})
         res = smf.ols(case["formula"], data).fit(cov_type=case["cov_type"])
