@@ -9,16 +9,11 @@
  * Token 0 is left out: its adjustment is an outlier in every layer of the trained model and would
  * squash the rest. Hovering a point shows its token and position.
  */
+import type { AttentionNorms } from '../model/index';
 import { histogram } from '../stats/histogram';
 import { normal } from '../stats/random';
 import { Figure, ModelLabel, Trace, labelled } from './figure';
 import { layerColor } from './plasma';
-
-/** `norms[layer][position]` (L2 norms, not logs) with the tokens they belong to. */
-export interface LayerTokenNorms {
-  tokens: string[];
-  norms: number[][];
-}
 
 export interface AttentionNormsFigureOptions {
   /** Seed of the jitter. */
@@ -36,7 +31,7 @@ function hoverToken(token: string): string {
 }
 
 export function attentionNormsFigure(
-  input: LayerTokenNorms,
+  input: Pick<AttentionNorms, 'tokens' | 'norms'>,
   label: ModelLabel,
   options: AttentionNormsFigureOptions = {},
 ): Figure {

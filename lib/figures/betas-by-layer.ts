@@ -3,17 +3,11 @@
  * for t−2). Layers where a beta is significant (p < alpha) get filled markers, the rest crosses, and
  * a zero line shows which side of no effect each beta falls.
  */
+import type { RegressionRow } from '../frames/regressions';
 import { Figure, ModelLabel, Trace, labelled } from './figure';
 
-/** One row of the per-layer regression table (lib/frames' regressionTable has these columns). */
-export interface BetaRow {
-  layer: number;
-  term: string;
-  coef: number;
-  p: number;
-  ci_low?: number;
-  ci_high?: number;
-}
+/** The columns of the regression table the figure reads (the confidence interval is optional). */
+export type BetaRow = Pick<RegressionRow, 'layer' | 'term' | 'coef' | 'p'> & Partial<Pick<RegressionRow, 'ci_low' | 'ci_high'>>;
 
 export interface BetasByLayerOptions {
   /** Significance level for filled markers. */

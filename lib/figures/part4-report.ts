@@ -5,7 +5,9 @@
  */
 import { Figure, ModelLabel, SYNTHETIC_NOTE } from './figure';
 import { escapeHtml, figureHtml, htmlPage } from './html';
-import { WeightRowLike, architectureOverview, blocksSentence, count } from './tables';
+import type { RegressionRow } from '../frames/regressions';
+import type { WeightRow } from '../model/index';
+import { architectureOverview, blocksSentence, count } from './tables';
 
 export interface Part4ReportInput {
   label: ModelLabel;
@@ -13,10 +15,10 @@ export interface Part4ReportInput {
   source?: string;
   ids: number[];
   tokens: string[];
-  architecture?: WeightRowLike[];
+  architecture?: WeightRow[];
   figures: Array<{ caption: string; figure: Figure }>;
   summaryL0: string;
-  rows: Array<{ layer: number; term: string; coef: number; std_err: number; p: number; r2: number }>;
+  rows: Array<Pick<RegressionRow, 'layer' | 'term' | 'coef' | 'p' | 'r2'>>;
   findings: string[];
   seconds?: number;
 }
@@ -28,7 +30,7 @@ function tokenTable(ids: number[], tokens: string[]): string {
   return `<table><thead><tr><th>position</th><th>id</th><th>token</th></tr></thead><tbody>\n${cells.join('\n')}\n</tbody></table>`;
 }
 
-function architectureHtml(weights: WeightRowLike[]): string {
+function architectureHtml(weights: WeightRow[]): string {
   const overview = architectureOverview(weights);
   const rows = overview.shown.map(
     (r) => `<tr><td><code>${escapeHtml(r.name)}</code></td><td>[${r.shape.join(', ')}]</td><td>${count(r.params)}</td><td>${escapeHtml(r.role)}</td></tr>`,

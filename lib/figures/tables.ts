@@ -3,6 +3,7 @@
  * architecture grouped the way a reader thinks of it (embeddings, one block in full, the final
  * layer norm), and the token table laid out in several column groups so 95 tokens fit on a screen.
  */
+import type { WeightRow } from '../model/index';
 
 function cell(value: string | number): string {
   return String(value).replace(/\|/g, '\\|').replace(/\n/g, '↵');
@@ -12,13 +13,6 @@ function cell(value: string | number): string {
 export function markdownTable(header: string[], rows: Array<Array<string | number>>, align: Array<'l' | 'r'> = []): string {
   const rule = header.map((_, i) => (align[i] === 'r' ? '---:' : ':---'));
   return [header, rule, ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n');
-}
-
-/** One weight tensor: hub name, shape, parameter count (what `GPT2Model.architecture()` lists). */
-export interface WeightRowLike {
-  name: string;
-  shape: number[];
-  params: number;
 }
 
 const ROLES: Array<[RegExp, string]> = [
@@ -51,12 +45,12 @@ export interface ArchitectureOverview {
   /** Parameters per block when every block has block 0's shapes, else null. */
   perBlock: number | null;
   /** Embeddings, block 0 weight by weight, and the final layer norm, each with its role. */
-  shown: Array<WeightRowLike & { role: string }>;
+  shown: Array<WeightRow & { role: string }>;
   total: number;
 }
 
 /** The architecture as a reader thinks of it: one block in full, how many repeat it, the total. */
-export function architectureOverview(rows: WeightRowLike[]): ArchitectureOverview {
+export function architectureOverview(rows: WeightRow[]): ArchitectureOverview {
   const blockOf = (name: string) => (/^h\.(\d+)\./.exec(name) ?? [])[1];
   const blocks = [...new Set(rows.map((r) => blockOf(r.name)).filter((b) => b !== undefined))];
   const blockParams = (b: string) => rows.filter((r) => blockOf(r.name) === b).reduce((s, r) => s + r.params, 0);
@@ -77,7 +71,7 @@ export function blocksSentence({ blocks, perBlock }: ArchitectureOverview): stri
 }
 
 /** The architecture overview as Markdown. */
-export function architectureMarkdown(rows: WeightRowLike[]): string {
+export function architectureMarkdown(rows: WeightRow[]): string {
   const overview = architectureOverview(rows);
   const table = markdownTable(
     ['weight', 'shape', 'parameters', 'role'],

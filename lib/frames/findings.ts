@@ -3,16 +3,18 @@
  * conclusions and the report say what this run shows and nothing it does not. On synthetic weights
  * the first sentence says the numbers are not GPT-2's.
  */
+import type { RegressionRow } from './regressions';
 
-/** A row of the regression table (see regressions.ts). */
-export interface FindingRow {
-  layer: number;
-  term: string;
-  coef: number;
-  p: number;
-  r2: number;
-  nobs: number;
+/** Which weights produced the numbers: the model spec, and whether its weights are synthetic. */
+export interface ModelLabel {
+  /** The model spec, e.g. `gpt2`, `gpt2-xl`, `synthetic:gpt2`. */
+  model: string;
+  /** True when the weights are synthetic (a seeded function of each weight's name, not trained). */
+  synthetic: boolean;
 }
+
+/** The columns of the regression table that the findings read. */
+export type FindingRow = Pick<RegressionRow, 'layer' | 'term' | 'coef' | 'p' | 'r2' | 'nobs'>;
 
 export interface TermFindings {
   term: string;
@@ -35,7 +37,7 @@ export interface SweepFindings {
 
 const TERM_NAMES: Record<string, string> = { lag1: 'β1 (token t−1)', lag2: 'β2 (token t−2)' };
 
-export function sweepFindings(rows: FindingRow[], label: { model: string; synthetic: boolean }, alpha = 0.05): SweepFindings {
+export function sweepFindings(rows: FindingRow[], label: ModelLabel, alpha = 0.05): SweepFindings {
   const layers = [...new Set(rows.map((r) => r.layer))].sort((a, b) => a - b);
   if (layers.length === 0) throw new Error('sweepFindings: the regression table has no rows');
   const terms = [...new Set(rows.map((r) => r.term))].filter((t) => t !== 'const');
