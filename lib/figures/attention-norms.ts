@@ -14,6 +14,7 @@ import { histogram } from '../stats/histogram';
 import { normal } from '../stats/random';
 import { Figure, ModelLabel, Trace, labelled } from './figure';
 import { layerColor } from './plasma';
+import { quotedToken } from './tables';
 
 export interface AttentionNormsFigureOptions {
   /** Seed of the jitter. */
@@ -27,7 +28,7 @@ export interface AttentionNormsFigureOptions {
 
 /** A token as hover text: quoted so leading spaces show, and safe in Plotly's pseudo-HTML. */
 function hoverToken(token: string): string {
-  return JSON.stringify(token).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return quotedToken(token).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function attentionNormsFigure(

@@ -5,6 +5,7 @@
  */
 import type { RegressionRow } from '../frames/regressions';
 import { Figure, ModelLabel, Trace, labelled } from './figure';
+import { formatPValue } from './tables';
 
 /** The columns of the regression table the figure reads (the confidence interval is optional). */
 export type BetaRow = Pick<RegressionRow, 'layer' | 'term' | 'coef' | 'p'> & Partial<Pick<RegressionRow, 'ci_low' | 'ci_high'>>;
@@ -50,13 +51,13 @@ export function betasByLayerFigure(rows: BetaRow[], label: ModelLabel, options: 
         mode: 'markers',
         x: points.map((r) => r.layer),
         y: points.map((r) => r.coef),
-        customdata: points.map((r) => [r.p, r.ci_low ?? NaN, r.ci_high ?? NaN]),
+        customdata: points.map((r) => [formatPValue(r.p), r.ci_low ?? NaN, r.ci_high ?? NaN]),
         marker: significant
           ? { symbol: 'circle', size: 9, color }
           : { symbol: 'x-thin-open', size: 9, color, line: { color, width: 2 } },
         name: significant ? `${name}: p < ${alpha}` : `${name}: p ≥ ${alpha}`,
         legendgroup: term,
-        hovertemplate: `layer %{x}<br>${name} = %{y:.4f}<br>p = %{customdata[0]:.3g}<extra></extra>`,
+        hovertemplate: `layer %{x}<br>${name} = %{y:.4f}<br>p = %{customdata[0]}<extra></extra>`,
       });
     }
   }

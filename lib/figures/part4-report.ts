@@ -7,7 +7,7 @@ import { Figure, ModelLabel, SYNTHETIC_NOTE } from './figure';
 import { escapeHtml, figureHtml, htmlPage } from './html';
 import type { RegressionRow } from '../frames/regressions';
 import type { WeightRow } from '../model/index';
-import { architectureOverview, blocksSentence, count } from './tables';
+import { architectureOverview, blocksSentence, count, formatPValue, quotedToken } from './tables';
 
 export interface Part4ReportInput {
   label: ModelLabel;
@@ -25,7 +25,7 @@ export interface Part4ReportInput {
 
 function tokenTable(ids: number[], tokens: string[]): string {
   const cells = ids.map(
-    (id, t) => `<tr><td>${t}</td><td>${id}</td><td><code>${escapeHtml(JSON.stringify(tokens[t]))}</code></td></tr>`,
+    (id, t) => `<tr><td>${t}</td><td>${id}</td><td><code>${escapeHtml(quotedToken(tokens[t]))}</code></td></tr>`,
   );
   return `<table><thead><tr><th>position</th><th>id</th><th>token</th></tr></thead><tbody>\n${cells.join('\n')}\n</tbody></table>`;
 }
@@ -49,7 +49,7 @@ function betaTable(rows: Part4ReportInput['rows']): string {
     const r = rows.find((x) => x.layer === layer && x.term === term);
     if (!r) return '<td></td><td></td>';
     const strong = r.p < 0.05 ? ' style="font-weight: bold"' : '';
-    return `<td${strong}>${r.coef.toFixed(4)}</td><td${strong}>${r.p.toPrecision(3)}</td>`;
+    return `<td${strong}>${r.coef.toFixed(4)}</td><td${strong}>${formatPValue(r.p)}</td>`;
   };
   const body = layers.map((layer) => {
     const r2 = rows.find((r) => r.layer === layer)!.r2;

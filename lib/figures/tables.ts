@@ -2,8 +2,30 @@
  * Tables for notebooks as Markdown (tslab's `display.markdown`): a plain table builder, the model's
  * architecture grouped the way a reader thinks of it (embeddings, one block in full, the final
  * layer norm), and the token table laid out in several column groups so 95 tokens fit on a screen.
+ * Also how every table, report and hover text writes a p-value and a token.
  */
 import type { WeightRow } from '../model/index';
+import { pyFormat } from '../stats/pyformat';
+
+/**
+ * A p-value as statsmodels prints Prob (F-statistic), `%#.3g`: three significant digits, so 0.0312,
+ * 0.000101, 1.01e-06 and 4.25e-07 each read the same way wherever they appear.
+ */
+export function formatPValue(p: number): string {
+  return pyFormat('%#.3g', p);
+}
+
+const ESCAPES: Record<string, string> = { '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A token in double quotes, so leading spaces show: a quote, newline or tab as `\"`, `\n`, `\t`, other
+ * control characters as `\xNN`, and the `\xNN` of a split UTF-8 character left as it is (written by
+ * hand because JSON.stringify would show it as `\\xf0`).
+ */
+export function quotedToken(token: string): string {
+  const escaped = token.replace(/[\u0000-\u001f"]/g, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `"${escaped}"`;
+}
 
 function cell(value: string | number): string {
   return String(value).replace(/\|/g, '\\|').replace(/\n/g, '↵');
@@ -101,7 +123,7 @@ export function tokenMarkdown(ids: number[], tokens: string[], groups = 4): stri
     const row: string[] = [];
     for (let g = 0; g < groups; g++) {
       const t = g * perGroup + i;
-      row.push(...(t < ids.length ? [String(t), String(ids[t]), `\`${JSON.stringify(tokens[t]).replace(/`/g, 'ˋ')}\``] : ['', '', '']));
+      row.push(...(t < ids.length ? [String(t), String(ids[t]), `\`${quotedToken(tokens[t]).replace(/`/g, 'ˋ')}\``] : ['', '', '']));
     }
     rows.push(row);
   }
