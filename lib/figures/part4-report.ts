@@ -1,6 +1,6 @@
 /**
  * Part 4 as one standalone HTML page (what `npm start` writes as report.html): the model, the text
- * and its tokens, figures 1 and 2, layer 0's summary, the per-layer betas, and the findings, with
+ * and its tokens, figures 1 and 2 (and 3), layer 0's summary, the per-layer betas, and the findings, with
  * plotly.js embedded once so the page opens without a network.
  */
 import { Figure, ModelLabel, SYNTHETIC_NOTE } from './figure';
@@ -19,7 +19,8 @@ export interface Part4ReportInput {
   figures: Array<{ caption: string; figure: Figure }>;
   summaryL0: string;
   rows: Array<Pick<RegressionRow, 'layer' | 'term' | 'coef' | 'p' | 'r2'>>;
-  findings: string[];
+  /** The findings of each sweep, under a heading. */
+  findings: Array<{ heading: string; sentences: string[] }>;
   seconds?: number;
 }
 
@@ -81,8 +82,9 @@ export function part4ReportHtml(input: Part4ReportInput): string {
     `<pre>${escapeHtml(input.summaryL0)}</pre>`,
     '<h2>Betas by layer</h2>',
     betaTable(input.rows),
-    '<h2>What this run shows</h2>',
-    `<ul>${input.findings.map((s) => `<li>${escapeHtml(s)}</li>`).join('\n')}</ul>`,
+    ...input.findings.map(
+      ({ heading, sentences }) => `<h2>${escapeHtml(heading)}</h2>\n<ul>${sentences.map((s) => `<li>${escapeHtml(s)}</li>`).join('\n')}</ul>`,
+    ),
   ];
   return htmlPage(`Part 4: ${label.model}`, sections.filter(Boolean).join('\n'));
 }
