@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { architectureMarkdown, formatPValue, markdownTable, quotedToken, tokenMarkdown } from '../lib/figures/tables';
 import { tokenize } from '../lib/text/index';
+import { missingWeightsNotice } from '../lib/figures/notice';
 
 describe('Markdown tables', () => {
   it('escapes pipes and line breaks and aligns columns', () => {
@@ -50,5 +51,18 @@ describe('p-values and tokens, written one way everywhere', () => {
     expect(quotedToken('\n\t')).toBe('"\\n\\t"');
     expect(quotedToken('\u0007')).toBe('"\\x07"');
     expect(tokenMarkdown([1], [tokens[1]], 1).split('\n')[2]).toBe('| 0 | 1 | `"\\x8e"` |');
+  });
+});
+
+describe('the notice for missing weights', () => {
+  it('says which weights run instead, that they are synthetic, and how to get the real ones', () => {
+    const html = missingWeightsNotice('gpt2-xl', 'synthetic:gpt2-xl', 'figure 3');
+    expect(html).toMatch(/^<div style="border: 2px solid #b00020;/);
+    expect(html).toContain("gpt2-xl's weights are not here, so figure 3 runs on <code>synthetic:gpt2-xl</code>");
+    expect(html).toContain('never trained');
+    expect(html).toContain('download it once (6.4 GB) and run the notebook again: <code>npm run weights -- gpt2-xl</code>');
+    expect(html).toContain('<code>weights/gpt2-xl/</code>');
+    expect(html).not.toMatch(/weights -- gpt2</);
+    expect(missingWeightsNotice('<x>', 'synthetic:<x>')).not.toContain('<x>');
   });
 });

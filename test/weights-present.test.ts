@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkpointFolders, weightsPresent } from '../lib/weights/present';
+import { checkpointFolders, presentOrSynthetic, weightsPresent } from '../lib/weights/present';
 import { resolveWeights } from '../lib/weights/resolve';
 import { ROOT } from './helpers/fixtures';
 
@@ -48,6 +48,18 @@ describe('weightsPresent', () => {
     expect(weightsPresent('gpt2-medium')).toBe(true);
     process.env.GPT2_WEIGHTS = path.join(dir, 'model.safetensors');
     expect(weightsPresent('gpt2-large')).toBe(true);
+  });
+
+  it('falls back to synthetic weights of the same shape only for a hub model whose files are absent', () => {
+    const dir = tempFolder();
+    process.env.GPT2_WEIGHTS = dir;
+    const absent = ['gpt2', 'gpt2-xl'].filter((name) => !fs.existsSync(path.join(ROOT, 'weights', name, 'model.safetensors')));
+    for (const name of absent) expect(presentOrSynthetic(name)).toBe(`synthetic:${name}`);
+    fs.mkdirSync(path.join(dir, 'gpt2-xl'));
+    fs.writeFileSync(path.join(dir, 'gpt2-xl', 'model.safetensors'), '');
+    expect(presentOrSynthetic('gpt2-xl')).toBe('gpt2-xl');
+    expect(presentOrSynthetic('synthetic:tiny')).toBe('synthetic:tiny');
+    expect(presentOrSynthetic('gpt3')).toBe('gpt3'); // not a hub model: the loader names the problem
   });
 
   it('knows synthetic sizes and paths without reading anything', () => {

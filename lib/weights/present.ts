@@ -29,3 +29,13 @@ export function weightsPresent(spec: string): boolean {
   }
   return fs.existsSync(path.resolve(name));
 }
+
+/**
+ * `spec`, or `synthetic:<spec>` when it names a hub model whose files are absent: what a notebook runs
+ * on so that it always runs, saying so (see lib/figures/notice.ts).
+ */
+export function presentOrSynthetic(spec: string): string {
+  const name = spec.trim();
+  const hubModel = isGPT2Size(name) && name !== 'tiny';
+  return hubModel && !weightsPresent(name) ? `synthetic:${name}` : name;
+}
