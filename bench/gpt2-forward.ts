@@ -1,7 +1,7 @@
 /**
  * GPT-2 small's forward pass: `synthetic:gpt2` on the article's 95-token paragraph with all 12
  * `hook_attn_out` taps. Prints the load time, the median of warm passes, peak RSS, and the same
- * pass in PyTorch (../shared/bench/torch_gpt2.py on one thread, when /usr/bin/python3 has torch),
+ * pass in PyTorch (bench/torch_gpt2.py on one thread, when /usr/bin/python3 has torch),
  * then one JSON line with everything.
  *
  *   npm run bench [-- --reps 7 --backend wasm]
@@ -12,7 +12,7 @@ import * as path from 'path';
 import { BackendName, loadModel } from '../lib/model';
 
 const ROOT = path.resolve(__dirname, '..');
-const SHARED = path.join(ROOT, '..', 'shared');
+const GOLDENS = path.join(ROOT, 'test', 'fixtures', 'gpt2', 'goldens.json');
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,7 +28,7 @@ const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 function pytorch(reps: number): { forward_ms_median: number; torch: string; threads: number } | null {
-  const script = path.join(SHARED, 'bench', 'torch_gpt2.py');
+  const script = path.join(ROOT, 'bench', 'torch_gpt2.py');
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
   } catch {
@@ -42,7 +42,7 @@ function pytorch(reps: number): { forward_ms_median: number; torch: string; thre
 async function main() {
   const reps = Number(option('reps', '7'));
   const backend = option('backend', '') as BackendName | '';
-  const goldens = JSON.parse(fs.readFileSync(path.join(SHARED, 'fixtures', 'gpt2', 'goldens.json'), 'utf8'));
+  const goldens = JSON.parse(fs.readFileSync(GOLDENS, 'utf8'));
   const ids: number[] = goldens.texts[0].ids;
 
   const t0 = performance.now();

@@ -16,7 +16,7 @@ import { writeSafetensors } from '../lib/weights/safetensors-writer';
 import { syntheticTensor } from '../lib/weights/synthetic';
 
 const ROOT = path.resolve(__dirname, '..');
-const SHARED = path.join(ROOT, '..', 'shared');
+const GOLDENS = path.join(ROOT, 'test', 'fixtures', 'gpt2', 'goldens.json');
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const round = (x: number) => Math.round(x);
 
@@ -33,7 +33,7 @@ function writeCheckpoint(size: GPT2Size, dir: string): string {
 
 /** In a fresh process: load `dir` and run (or only load), print one JSON line. */
 async function child(dir: string, loadOnly: boolean) {
-  const ids: number[] = JSON.parse(fs.readFileSync(path.join(SHARED, 'fixtures', 'gpt2', 'goldens.json'), 'utf8')).texts[0].ids;
+  const ids: number[] = JSON.parse(fs.readFileSync(GOLDENS, 'utf8')).texts[0].ids;
   let t0 = performance.now();
   const model = await loadModel(dir, { backend: 'wasm' });
   const loadMs = performance.now() - t0;
