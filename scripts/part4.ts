@@ -146,7 +146,10 @@ async function sweep(spec: string, text: string, { say, step }: Progress): Promi
   try {
     model = await loadModel(spec);
   } catch (e) {
-    throw new UsageError(`cannot load ${spec}: ${(e as Error).message}`);
+    const advice = isHubModel(spec)
+      ? `remove the broken files and run \`npm run weights -- ${spec}\` to download them again, or point GPT2_WEIGHTS at good ones`
+      : `check the checkpoint ${spec}, or run on synthetic weights (--model synthetic:<size>)`;
+    throw new UsageError(`cannot load ${spec}: ${(e as Error).message}; ${advice}`);
   }
   done();
   try {

@@ -261,6 +261,7 @@ describe('npm start errors, in process', () => {
     process.env.HF_ENDPOINT = 'http://127.0.0.1:9';
     const { message, printed } = await failure(['--model', 'gpt2', '--out', outDir()]);
     expect(message).toMatch(new RegExp(`^cannot load gpt2: ${path.join(weights, 'gpt2', 'model.safetensors').replace(/[.]/g, '\\.')}: `));
+    expect(message).toMatch(/; remove the broken files and run `npm run weights -- gpt2` to download them again, or point GPT2_WEIGHTS at good ones$/);
     expect(printed).not.toContain('downloading');
     expect(printed).toBe('loading gpt2 ... failed\n');
     fs.writeFileSync(path.join(weights, 'gpt2', 'config.json'), '{broken');
