@@ -1,184 +1,264 @@
 /**
- * `npm start -- [--model gpt2] [--text-file data/rock-music-in-hungary.txt] [--out out/part4/]`
+ * `npm start -- [--model gpt2] [--xl-model gpt2-xl] [--text-file data/rock-music-in-hungary.txt] [--out out/part4/]`
  *
  * Part 4 without Jupyter: runs GPT-2 on the text with every block's `hook_attn_out` tapped, takes the
  * log L2 norm of each token's attention adjustment, fits log‖a_t‖ on log‖a_t−1‖ and log‖a_t−2‖ in
- * every layer, and writes to --out:
- *   report.html      figures 1 and 2, the token table, layer 0's summary, betas by layer, findings
+ * every layer, and writes to --out, all files or none:
+ *   report.html      figures 1 and 2 (and 3 with --xl-model), the token table, layer 0's summary,
+ *                    betas by layer, findings
  *   norms.csv        layer,position,token_id,token,norm,log_norm (every token, 0 included)
  *   regressions.csv  layer,term,coef,std_err,t,p,ci_low,ci_high,r2,adj_r2,nobs (terms const,lag1,lag2)
  *   summary-L0.txt   layer 0's regression summary, as statsmodels prints it
- * A hub model (gpt2 ... gpt2-xl) whose weights are missing is downloaded first, with progress.
+ *   norms-xl.csv, regressions-xl.csv   the same for --xl-model, when given
+ * Everything a user can get wrong (arguments, the text, --out, the model's name) is checked before a
+ * model is loaded. A hub model (gpt2 ... gpt2-xl) whose files are absent is downloaded first.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { DownloadError } from '../lib/download';
 import { attentionNormsFigure } from '../lib/figures/attention-norms';
 import { betasByLayerFigure } from '../lib/figures/betas-by-layer';
-import { writeFileAtomically } from '../lib/write-file-atomically';
 import { part4ReportHtml } from '../lib/figures/part4-report';
 import { frameToCsv } from '../lib/frames/csv';
-import { findingSentences, sweepFindings } from '../lib/frames/findings';
+import { ModelLabel, findingSentences, sweepFindings } from '../lib/frames/findings';
 import { lagFrame, normsFrame } from '../lib/frames/norms';
-import { fitAllLayers, regressionRows, regressionTable } from '../lib/frames/regressions';
-import { GPT2Model, attentionAdjustmentNorms, loadModel } from '../lib/model';
+import { LayerFit, fitAllLayers, minimumTokens, regressionRows, regressionTable } from '../lib/frames/regressions';
+import { checkWritableFolder, writeFilesTogether } from '../lib/io/write-files-together';
+import { GPT2Model, attentionAdjustmentNorms, loadModel } from '../lib/model/index';
+import { GPT2_SIZES } from '../lib/weights/config';
+import type { GPT2Config } from '../lib/weights/config';
+import type { AttentionNorms, WeightRow } from '../lib/model/index';
+import { tokenize } from '../lib/text/index';
 import { downloadWeights, isHubModel } from '../lib/weights/hub';
+import { weightsPresent } from '../lib/weights/present';
 import { resolveWeights } from '../lib/weights/resolve';
+import { UsageError, parseCommandLine, runCommand } from './cli';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEFAULT_TEXT = path.join(ROOT, 'data', 'rock-music-in-hungary.txt');
-const USAGE = 'usage: npm start -- [--model gpt2|gpt2-medium|gpt2-large|gpt2-xl|synthetic:<size>|<path>] [--text-file <file>] [--out <folder>]';
+const USAGE = [
+  'usage: npm start -- [--model <model>] [--xl-model <model>] [--text-file <file>] [--out <folder>]',
+  '',
+  '  --model <model>     the model of figures 1 and 2 (default gpt2): gpt2, gpt2-medium, gpt2-large, gpt2-xl,',
+  '                      a checkpoint folder or .safetensors file, or synthetic:<size> (untrained, offline)',
+  '  --xl-model <model>  also sweep this model for figure 3 (the article uses gpt2-xl; synthetic:gpt2-xl offline)',
+  '  --text-file <file>  the text to analyse (default data/rock-music-in-hungary.txt)',
+  '  --out <folder>      where the report and tables go (default out/part4)',
+  '  -h, --help          this text',
+].join('\n');
 
-/** A problem with what the user asked for: printed without a stack trace. */
-class UsageError extends Error {}
-
-interface Args {
-  model: string;
-  textFile: string;
-  out: string;
-}
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { model: 'gpt2', textFile: DEFAULT_TEXT, out: path.join('out', 'part4') };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`${flag} needs a value; ${USAGE}`);
-      return v;
-    };
-    if (flag === '--help' || flag === '-h') {
-      console.log(USAGE);
-      process.exit(0);
-    } else if (flag === '--model') args.model = value();
-    else if (flag === '--text-file') args.textFile = value();
-    else if (flag === '--out') args.out = value();
-    else throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}; ${USAGE}`);
-  }
-  return args;
-}
+type Output = Pick<NodeJS.WritableStream, 'write'>;
 
 /** The text of `file`, without the final line break editors add (it would be one more token). */
 export function readText(file: string): string {
   if (!fs.existsSync(file)) {
-    throw new UsageError(`text file ${file} does not exist: pass an existing file with --text-file (default ${path.relative(process.cwd(), DEFAULT_TEXT)})`);
+    throw new UsageError(`text file ${file} does not exist: pass an existing file with --text-file (default ${shown(DEFAULT_TEXT)})`);
   }
   if (fs.statSync(file).isDirectory()) throw new UsageError(`--text-file ${file} is a folder: pass a text file`);
   const text = fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '');
   if (text.trim().length === 0) {
-    throw new UsageError(`text file ${file} is empty: put the text to analyse in it (the regressions need at least 5 tokens)`);
+    throw new UsageError(`text file ${file} is empty: put the text to analyse in it (at least ${minimumTokens()} tokens)`);
   }
   return text;
 }
 
-function step(message: string): () => void {
-  const started = Date.now();
-  process.stdout.write(`${message} ... `);
-  return () => console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
-
-/** The model, downloading a hub model's weights first when they are missing. */
-async function openModel(spec: string): Promise<GPT2Model> {
-  if (isHubModel(spec)) {
-    let present = true;
-    try {
-      resolveWeights(spec).source.close();
-    } catch {
-      present = false;
-    }
-    if (!present) {
-      console.log(`${spec}: weights not found locally; downloading them from the HuggingFace hub into weights/${spec}/`);
-      try {
-        await downloadWeights(spec);
-      } catch (e) {
-        if (e instanceof DownloadError && e.kind === 'offline') {
-          throw new UsageError(
-            `cannot download ${spec}: the HuggingFace hub is unreachable (offline?). ${e.message}\n` +
-              `Run on synthetic weights of the same shape instead: npm start -- --model synthetic:${spec}`,
-          );
-        }
-        throw e;
-      }
-    }
-  }
-  return loadModel(spec);
-}
-
-async function main(): Promise<void> {
-  const started = Date.now();
-  const args = parseArgs(process.argv.slice(2));
-  const text = readText(args.textFile);
-
-  let done = step(`loading ${args.model}`);
-  const model = await openModel(args.model);
-  done();
-  const label = { model: model.spec, synthetic: model.synthetic };
-  if (model.synthetic) console.log('note: synthetic weights; the numbers test the pipeline and say nothing about GPT-2');
-
-  let ids: number[];
+/** The model's config, known without loading it (a hub model's files may not be here yet). */
+function configOf(spec: string, flag: string): GPT2Config {
+  if (isHubModel(spec)) return GPT2_SIZES[spec];
   try {
-    ids = model.ids(text);
+    const resolved = resolveWeights(spec);
+    resolved.source.close();
+    return resolved.config;
   } catch (e) {
-    throw new UsageError(`${args.textFile}: ${(e as Error).message}`);
+    throw new UsageError(`${flag} ${spec}: ${(e as Error).message}`);
   }
-  if (ids.length < 5) {
-    throw new UsageError(`${args.textFile} is ${ids.length} tokens: the regressions on t−1 and t−2 (token 0 left out) need at least 5`);
-  }
-
-  done = step(`running ${model.config.nLayer} blocks on ${ids.length} tokens with hook_attn_out tapped`);
-  const norms = await attentionAdjustmentNorms(model, ids);
-  done();
-
-  done = step('fitting the regressions of every layer');
-  const frame = normsFrame(norms);
-  const fits = fitAllLayers(lagFrame(frame));
-  const rows = regressionRows(fits);
-  const findings = findingSentences(sweepFindings(rows, label));
-  done();
-
-  done = step(`writing ${args.out}`);
-  const out = path.resolve(args.out);
-  fs.mkdirSync(out, { recursive: true });
-  writeFileAtomically(path.join(out, 'norms.csv'), frameToCsv(frame));
-  writeFileAtomically(path.join(out, 'regressions.csv'), frameToCsv(regressionTable(fits)));
-  const summaryL0 = fits[0].result.summary();
-  writeFileAtomically(path.join(out, 'summary-L0.txt'), summaryL0 + '\n');
-  writeFileAtomically(
-    path.join(out, 'report.html'),
-    part4ReportHtml({
-      label,
-      text,
-      source: path.resolve(args.textFile) === DEFAULT_TEXT ? 'Lead of Wikipedia\'s "Rock music in Hungary", CC BY-SA 4.0.' : undefined,
-      ids: norms.ids,
-      tokens: norms.tokens,
-      architecture: model.architecture(),
-      figures: [
-        { caption: 'Figure 1: log norms of the attention adjustments, by layer', figure: attentionNormsFigure(norms, label) },
-        { caption: 'Figure 2: betas by layer', figure: betasByLayerFigure(rows, label) },
-      ],
-      summaryL0,
-      rows,
-      findings,
-      seconds: (Date.now() - started) / 1000,
-    }),
-  );
-  done();
-  model.dispose();
-
-  console.log(findings.map((s) => `- ${s}`).join('\n'));
-  for (const file of ['report.html', 'norms.csv', 'regressions.csv', 'summary-L0.txt']) {
-    const written = path.join(out, file);
-    const relative = path.relative(process.cwd(), written);
-    console.log(`wrote ${relative.startsWith('..') ? written : relative}`);
-  }
-  console.log(`part 4 on ${label.model}: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
 }
 
-main().catch((e) => {
-  if (e instanceof UsageError || e instanceof DownloadError) {
-    console.error(`\nerror: ${e.message}`);
-  } else {
-    console.error('\n', e);
+/** Checks that the text has enough tokens for a fit with residual degrees of freedom, and fits the context. */
+function checkLength(text: string, file: string, spec: string, config: GPT2Config): void {
+  const count = tokenize(text).ids.length;
+  if (count > config.nPositions) {
+    throw new UsageError(
+      `${file} is ${count} tokens, longer than ${spec}'s context of ${config.nPositions} tokens: shorten it to at most ${config.nPositions} tokens`,
+    );
   }
-  process.exit(1);
-});
+  const needed = minimumTokens();
+  if (count < needed) {
+    throw new UsageError(
+      `${file} is ${count} tokens: the regressions of each token on the two before it (token 0 left out) need at least ${needed} ` +
+        `tokens, so that 3 parameters are fitted on more than 3 rows; use a longer text`,
+    );
+  }
+}
+
+/** Downloads a hub model's files when, and only when, they are absent (broken files are the loader's to report). */
+async function downloadIfAbsent(spec: string, say: (line: string) => void): Promise<void> {
+  if (!isHubModel(spec) || weightsPresent(spec)) return;
+  say(`${spec}: weights not found locally; downloading them from the HuggingFace hub into weights/${spec}/`);
+  try {
+    await downloadWeights(spec);
+  } catch (e) {
+    if (e instanceof DownloadError && e.kind === 'offline') {
+      throw new UsageError(
+        `cannot download ${spec}: the HuggingFace hub is unreachable (offline?): ${e.message}. ` +
+          `Run on synthetic weights of the same shape instead: npm start -- --model synthetic:${spec}`,
+      );
+    }
+    throw e;
+  }
+}
+
+/** Progress on the command line: one line per step, `... done in 1.2 s` (or `failed`) at its end. */
+function progressLines(output: Output) {
+  let open = false;
+  const end = (text: string) => {
+    if (open) output.write(`${text}\n`);
+    open = false;
+  };
+  return {
+    say(line: string) {
+      end('');
+      output.write(`${line}\n`);
+    },
+    step(message: string) {
+      end('');
+      const begun = Date.now();
+      output.write(`${message} ... `);
+      open = true;
+      return () => end(`done in ${((Date.now() - begun) / 1000).toFixed(1)} s`);
+    },
+    failed: () => end('failed'),
+  };
+}
+
+type Progress = ReturnType<typeof progressLines>;
+
+interface Sweep {
+  label: ModelLabel;
+  norms: AttentionNorms;
+  fits: LayerFit[];
+  architecture: WeightRow[];
+}
+
+/** One model's pass over the text and its per-layer fits; the model is freed afterwards. */
+async function sweep(spec: string, text: string, { say, step }: Progress): Promise<Sweep> {
+  await downloadIfAbsent(spec, say);
+  let done = step(`loading ${spec}`);
+  let model: GPT2Model;
+  try {
+    model = await loadModel(spec);
+  } catch (e) {
+    const advice = isHubModel(spec)
+      ? `remove the broken files and run \`npm run weights -- ${spec}\` to download them again, or point GPT2_WEIGHTS at good ones`
+      : `check the checkpoint ${spec}, or run on synthetic weights (--model synthetic:<size>)`;
+    throw new UsageError(`cannot load ${spec}: ${(e as Error).message}; ${advice}`);
+  }
+  done();
+  try {
+    if (model.synthetic) say(`note: ${model.spec} has synthetic weights; its numbers test the pipeline and say nothing about GPT-2`);
+    const ids = model.ids(text);
+    done = step(`running ${model.config.nLayer} blocks of ${model.spec} on ${ids.length} tokens with hook_attn_out tapped`);
+    const norms = await attentionAdjustmentNorms(model, ids);
+    done();
+    done = step(`fitting the regressions of every layer of ${model.spec}`);
+    const fits = fitAllLayers(lagFrame(normsFrame(norms)));
+    done();
+    return { label: { model: model.spec, synthetic: model.synthetic }, norms, fits, architecture: model.architecture() };
+  } finally {
+    model.dispose();
+  }
+}
+
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') ? file : relative;
+}
+
+export async function main(argv: string[], output: Output = process.stdout): Promise<void> {
+  const progress = progressLines(output);
+  try {
+    await part4(argv, progress);
+  } catch (e) {
+    progress.failed();
+    // One line, whatever the library said.
+    if (e instanceof Error) e.message = e.message.replace(/\s*\n\s*/g, ' ');
+    throw e;
+  }
+}
+
+async function part4(argv: string[], progress: Progress): Promise<void> {
+  const started = Date.now();
+  const parsed = parseCommandLine(argv, {
+    usage: USAGE,
+    options: {
+      model: { type: 'string', default: 'gpt2' },
+      'xl-model': { type: 'string' },
+      'text-file': { type: 'string', default: DEFAULT_TEXT },
+      out: { type: 'string', default: path.join('out', 'part4') },
+    },
+  });
+  if (!parsed) return;
+  const { model: spec, 'xl-model': xlSpec, 'text-file': textFile, out } = parsed.values;
+  const { say, step } = progress;
+
+  try {
+    checkWritableFolder(out);
+  } catch (e) {
+    throw new UsageError(`--out ${out}: ${(e as Error).message}; pass a folder you can write to`);
+  }
+  const text = readText(textFile);
+  for (const [flag, value] of [['--model', spec], ['--xl-model', xlSpec]] as const) {
+    if (value !== undefined) checkLength(text, textFile, value, configOf(value, flag));
+  }
+
+  const primary = await sweep(spec, text, progress);
+  const xl = xlSpec === undefined ? undefined : await sweep(xlSpec, text, progress);
+
+  const done = step(`writing ${shown(path.resolve(out))}`);
+  const rows = regressionRows(primary.fits);
+  const findings = [{ heading: `What this run shows (${primary.label.model})`, sentences: findingSentences(sweepFindings(rows, primary.label)) }];
+  const summaryL0 = primary.fits[0].result.summary();
+  const figures = [
+    { caption: 'Figure 1: log norms of the attention adjustments, by layer', figure: attentionNormsFigure(primary.norms, primary.label) },
+    { caption: 'Figure 2: betas by layer', figure: betasByLayerFigure(rows, primary.label) },
+  ];
+  const files: Record<string, string> = {
+    'norms.csv': frameToCsv(normsFrame(primary.norms)),
+    'regressions.csv': frameToCsv(regressionTable(primary.fits)),
+    'summary-L0.txt': summaryL0 + '\n',
+  };
+  if (xl) {
+    const xlRows = regressionRows(xl.fits);
+    const caption = `Figure 3: betas by layer on ${xl.label.model}`;
+    figures.push({ caption, figure: betasByLayerFigure(xlRows, xl.label, { title: caption }) });
+    findings.push({ heading: `What the ${xl.label.model} sweep shows`, sentences: findingSentences(sweepFindings(xlRows, xl.label)) });
+    files['norms-xl.csv'] = frameToCsv(normsFrame(xl.norms));
+    files['regressions-xl.csv'] = frameToCsv(regressionTable(xl.fits));
+  }
+  files['report.html'] = part4ReportHtml({
+    label: primary.label,
+    text,
+    source: path.resolve(textFile) === DEFAULT_TEXT ? 'Lead of Wikipedia\'s "Rock music in Hungary", CC BY-SA 4.0.' : undefined,
+    ids: primary.norms.ids,
+    tokens: primary.norms.tokens,
+    architecture: primary.architecture,
+    figures,
+    summaryL0,
+    rows,
+    findings,
+    seconds: (Date.now() - started) / 1000,
+  });
+  let written: string[];
+  try {
+    written = writeFilesTogether(path.resolve(out), files);
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}: free some space, or pass another folder with --out`);
+  }
+  done();
+
+  for (const { heading, sentences } of findings) say(`${heading}:\n${sentences.map((s) => `- ${s}`).join('\n')}`);
+  for (const file of written) say(`wrote ${shown(file)}`);
+  say(`part 4 on ${[primary, xl].flatMap((s) => (s ? [s.label.model] : [])).join(' and ')}: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+}
+
+if (require.main === module) runCommand(main);

@@ -63,3 +63,48 @@ describe('attentionNormsFigure (figure 1)', () => {
     expect(JSON.stringify(figure.layout.title)).toContain('SYNTHETIC weights: synthetic:gpt2');
   });
 });
+
+describe('figure 1 with 48 layers (gpt2-xl)', () => {
+  // layer l's norms: exp(l/10 + t/1000), tokens 1..94, so each layer spans 0.093 in log norm
+  const xl = {
+    tokens: Array.from({ length: 95 }, (_, t) => `tok${t}`),
+    norms: Array.from({ length: 48 }, (_, l) => Array.from({ length: 95 }, (_, t) => Math.exp(l / 10 + t / 1000))),
+  };
+  const figure = attentionNormsFigure(xl, { model: 'gpt2-xl', synthetic: false });
+  const panel = figure.data.filter((t) => t.xaxis === 'x2');
+
+  it('draws the histograms as one heat map, a column per layer, instead of 48 lines', () => {
+    expect(panel).toHaveLength(1);
+    const heatmap = panel[0] as { type: string; x: number[]; y: number[]; z: number[][] };
+    expect(heatmap.type).toBe('heatmap');
+    expect(heatmap.x).toEqual([...Array(48).keys()]);
+    expect(heatmap.z.length).toBe(heatmap.y.length);
+    for (let layer = 0; layer < 48; layer++) {
+      const column = heatmap.z.map((row) => row[layer]);
+      expect(column.reduce((a, b) => a + b, 0)).toBe(94);
+      // every token of layer l lies in [l/10 + 0.001, l/10 + 0.094]: its counts sit in the rows there
+      const rows = column.map((count, bin) => (count > 0 ? heatmap.y[bin] : NaN)).filter(Number.isFinite);
+      expect(Math.min(...rows)).toBeGreaterThan(layer / 10 - 0.05);
+      expect(Math.max(...rows)).toBeLessThan(layer / 10 + 0.15);
+    }
+    // one grid for all layers: evenly spaced rows
+    const steps = heatmap.y.slice(1).map((y, i) => y - heatmap.y[i]);
+    expect(Math.max(...steps) - Math.min(...steps)).toBeLessThan(1e-9);
+  });
+
+  it('has no legend to scroll, and still draws every token of every layer in the strip', () => {
+    expect(figure.layout.showlegend).toBe(false);
+    expect(figure.data.every((t) => t.showlegend === false)).toBe(true);
+    const strips = figure.data.filter((t) => t.xaxis === undefined) as Array<{ y: number[] }>;
+    expect(strips).toHaveLength(48);
+    expect(strips.every((s) => s.y.length === 94)).toBe(true);
+  });
+
+  it('keeps the lines for 12 layers, and draws either way when asked', () => {
+    expect(figure.data.filter((t) => t.xaxis === 'x2' && t.mode === 'lines+markers')).toHaveLength(0);
+    const lines = attentionNormsFigure(xl, { model: 'gpt2-xl', synthetic: false }, { histograms: 'lines' });
+    expect(lines.data.filter((t) => t.xaxis === 'x2')).toHaveLength(48);
+    const twelve = attentionNormsFigure({ tokens: xl.tokens, norms: xl.norms.slice(0, 12) }, { model: 'gpt2', synthetic: false });
+    expect(twelve.data.filter((t) => t.xaxis === 'x2' && t.mode === 'lines+markers')).toHaveLength(12);
+  });
+});

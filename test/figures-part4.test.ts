@@ -38,6 +38,12 @@ describe('betasByLayerFigure', () => {
     expect(byName('β2 (token t−2): p ≥ 0.05').y).toEqual([-0.1, -0.1, -0.1]);
   });
 
+  it('shows p on hover as the tables write it', () => {
+    const significant = byName('β1 (token t−1): p < 0.05');
+    expect((significant.customdata as unknown[][]).map((d) => d[0])).toEqual(['0.00100', '0.00100']);
+    expect(significant.hovertemplate).toContain('p = %{customdata[0]}<');
+  });
+
   it('draws a zero line and labels synthetic weights', () => {
     const shapes = figure.layout.shapes as Array<{ y0: number; y1: number }>;
     expect(shapes.some((s) => s.y0 === 0 && s.y1 === 0)).toBe(true);

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { describe, expect, it } from 'vitest';
 import { lagFrame, normsFrame } from '../lib/frames/norms';
-import { REGRESSION_COLUMNS, fitAllLayers, layerDesign, regressionTable } from '../lib/frames/regressions';
+import { REGRESSION_COLUMNS, fitAllLayers, layerDesign, minimumTokens, regressionTable } from '../lib/frames/regressions';
 import { GOLDENS, OLS_CASES } from './helpers/fixtures';
 
 const goldens = GOLDENS;
@@ -66,5 +66,24 @@ describe('per-layer regressions on the synthetic GPT-2-shaped model', () => {
   it('names a missing layer and a frame that is not a lag frame', () => {
     expect(() => layerDesign(lagged, 12)).toThrow(/layer 12 is not in the frame, which has layers 0, 1/);
     expect(() => layerDesign(frame, 0)).toThrow(/expected a lag frame/);
+  });
+});
+
+describe('texts too short to estimate anything', () => {
+  const first = (T: number) =>
+    lagFrame(normsFrame({ ids: hungary.ids.slice(0, T), tokens: hungary.ids.slice(0, T).map(String), norms: norms.map((row) => row.slice(0, T)) }));
+
+  it('needs 7 tokens: 4 rows (t = 3..6) for 3 parameters leave one residual degree of freedom', () => {
+    expect(minimumTokens()).toBe(7);
+    expect(minimumTokens({ lags: 1, firstPosition: 0 })).toBe(4); // rows t = 1..3 for 2 parameters
+    const fits = fitAllLayers(first(7));
+    expect(fits[0].result.nobs).toBe(4);
+    expect(fits[0].result.dfResid).toBe(1);
+    expect(fits.every((f) => f.result.bse.every(Number.isFinite))).toBe(true);
+  });
+
+  it('refuses a fit without residual degrees of freedom, saying why', () => {
+    expect(() => fitAllLayers(first(6))).toThrow('layer 0 has 3 rows for 3 parameters (const, lag1, lag2): a fit needs at least one row more than parameters');
+    expect(() => fitAllLayers(first(5))).toThrow(/layer 0 has 2 rows for 3 parameters.*use a longer text/);
   });
 });

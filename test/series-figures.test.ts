@@ -135,6 +135,32 @@ describe('diagnosticsFigure', () => {
     expect(grouped.layout.barmode).toBe('overlay');
   });
 
+  it('colours every panel by group, each group in one colour throughout', () => {
+    const grouped = diagnosticsFigure({
+      x: [0, 1, 2, 3],
+      xName: 'CPI',
+      y: [1, 3, 2, 4],
+      yName: 'log-Price',
+      fitted: [1, 2, 3, 4],
+      group: ['low interest', 'high interest', 'low interest', 'high interest'],
+      residualHistograms: [
+        { name: 'low interest', counts: [1, 1], edges: [-1, 0, 1] },
+        { name: 'high interest', counts: [1, 1], edges: [-1, 0, 1] },
+      ],
+    });
+    const colour = (t: Record<string, unknown>) => (t.marker as { color: string }).color;
+    const low = colour(grouped.data.find((t) => t.type === 'bar' && t.name === 'low interest')!);
+    const high = colour(grouped.data.find((t) => t.type === 'bar' && t.name === 'high interest')!);
+    expect(low).not.toBe(high);
+    for (const axis of ['x', 'x2', 'x3']) {
+      const points = grouped.data.filter((t) => t.xaxis === axis && t.mode === 'markers' && t.name !== 'predicted');
+      expect(points.map(colour), axis).toEqual([low, high]);
+      expect(points.map((t) => t.y), axis).toEqual(
+        axis === 'x3' ? [[0, -1], [1, 0]] : [[1, 2], [3, 4]], // residuals y − ŷ, or observed y, of each group's rows
+      );
+    }
+  });
+
   it('refuses edges that do not bound the counts', () => {
     expect(() =>
       diagnosticsFigure({ x: [1], xName: 'x', y: [1], yName: 'y', fitted: [1], residualHistograms: [{ name: 'r', counts: [1, 2], edges: [0, 1] }] }),

@@ -3,17 +3,12 @@
  * for t−2). Layers where a beta is significant (p < alpha) get filled markers, the rest crosses, and
  * a zero line shows which side of no effect each beta falls.
  */
+import type { RegressionRow } from '../frames/regressions';
 import { Figure, ModelLabel, Trace, labelled } from './figure';
+import { formatPValue } from './tables';
 
-/** One row of the per-layer regression table (lib/frames' regressionTable has these columns). */
-export interface BetaRow {
-  layer: number;
-  term: string;
-  coef: number;
-  p: number;
-  ci_low?: number;
-  ci_high?: number;
-}
+/** The columns of the regression table the figure reads (the confidence interval is optional). */
+export type BetaRow = Pick<RegressionRow, 'layer' | 'term' | 'coef' | 'p'> & Partial<Pick<RegressionRow, 'ci_low' | 'ci_high'>>;
 
 export interface BetasByLayerOptions {
   /** Significance level for filled markers. */
@@ -56,13 +51,13 @@ export function betasByLayerFigure(rows: BetaRow[], label: ModelLabel, options: 
         mode: 'markers',
         x: points.map((r) => r.layer),
         y: points.map((r) => r.coef),
-        customdata: points.map((r) => [r.p, r.ci_low ?? NaN, r.ci_high ?? NaN]),
+        customdata: points.map((r) => [formatPValue(r.p), r.ci_low ?? NaN, r.ci_high ?? NaN]),
         marker: significant
           ? { symbol: 'circle', size: 9, color }
           : { symbol: 'x-thin-open', size: 9, color, line: { color, width: 2 } },
         name: significant ? `${name}: p < ${alpha}` : `${name}: p ≥ ${alpha}`,
         legendgroup: term,
-        hovertemplate: `layer %{x}<br>${name} = %{y:.4f}<br>p = %{customdata[0]:.3g}<extra></extra>`,
+        hovertemplate: `layer %{x}<br>${name} = %{y:.4f}<br>p = %{customdata[0]}<extra></extra>`,
       });
     }
   }

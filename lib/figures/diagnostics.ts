@@ -28,7 +28,7 @@ export interface DiagnosticsInput {
   fitted: number[];
   /** One histogram, or one per group (drawn overlaid). */
   residualHistograms: ResidualHistogram[];
-  /** Optional labels per point to colour the first panel by group. */
+  /** Optional labels per point: every panel is then coloured by group. */
   group?: string[];
   title?: string;
 }
@@ -95,21 +95,29 @@ export function diagnosticsFigure(input: DiagnosticsInput): Figure {
   const colorOrder = [...new Set([...input.residualHistograms.map((h) => h.name), ...(input.group ?? [])])];
   const colorOf = (label: string) => palette[colorOrder.indexOf(label) % palette.length];
 
-  // 1: data and predictions, coloured by group when groups are given
+  // The points of panels 1–3, one trace per group (or one in all) so each group keeps its colour.
   const groups = input.group ? [...new Set(input.group)] : [undefined];
-  groups.forEach((label) => {
-    const member = (i: number) => label === undefined || input.group![i] === label;
-    data.push({
-      type: 'scatter',
-      mode: 'markers',
-      name: label === undefined ? 'observed' : `observed (${label})`,
-      x: x.filter((_, i) => member(i)),
-      y: y.filter((_, i) => member(i)),
-      marker: { color: label === undefined ? COLORS.observed : colorOf(label), size: 6, opacity: 0.7 },
-      legendgroup: 'data',
-      ...on(1),
+  const pointsByGroup = (panel: number, name: string, xs: number[], ys: number[], showlegend: boolean) =>
+    groups.map((label) => {
+      const member = (i: number) => label === undefined || input.group![i] === label;
+      return {
+        type: 'scatter',
+        mode: 'markers',
+        name: label === undefined ? name : `${name} (${label})`,
+        x: xs.filter((_, i) => member(i)),
+        y: ys.filter((_, i) => member(i)),
+        marker: { color: label === undefined ? COLORS.observed : colorOf(label), size: 6, opacity: 0.7 },
+        legendgroup: label === undefined ? 'data' : `group ${label}`,
+        showlegend,
+        ...on(panel),
+      };
     });
-  });
+  if (input.group && input.group.length !== y.length) {
+    throw new Error(`diagnosticsFigure: group needs one label per observation, got ${input.group.length} for ${y.length}.`);
+  }
+
+  // 1: data and predictions
+  data.push(...pointsByGroup(1, 'observed', x, y, true));
   data.push({
     type: 'scatter',
     mode: 'markers',
@@ -124,40 +132,19 @@ export function diagnosticsFigure(input: DiagnosticsInput): Figure {
   // 2: observed against predicted, with the diagonal a perfect fit would lie on
   const low = Math.min(...fitted, ...y);
   const high = Math.max(...fitted, ...y);
-  data.push(
-    {
-      type: 'scatter',
-      mode: 'markers',
-      name: 'observed vs predicted',
-      x: fitted,
-      y,
-      marker: { color: COLORS.observed, size: 6, opacity: 0.7 },
-      showlegend: false,
-      ...on(2),
-    },
-    {
-      type: 'scatter',
-      mode: 'lines',
-      name: 'y = ŷ',
-      x: [low, high],
-      y: [low, high],
-      line: { color: COLORS.residual, dash: 'dash', width: 1 },
-      showlegend: false,
-      ...on(2),
-    },
-  );
+  data.push(...pointsByGroup(2, 'observed vs predicted', fitted, y, false), {
+    type: 'scatter',
+    mode: 'lines',
+    name: 'y = ŷ',
+    x: [low, high],
+    y: [low, high],
+    line: { color: COLORS.residual, dash: 'dash', width: 1 },
+    showlegend: false,
+    ...on(2),
+  });
 
   // 3: residuals against predicted, with the zero line
-  data.push({
-    type: 'scatter',
-    mode: 'markers',
-    name: 'residuals vs predicted',
-    x: fitted,
-    y: residuals,
-    marker: { color: COLORS.observed, size: 6, opacity: 0.7 },
-    showlegend: false,
-    ...on(3),
-  });
+  data.push(...pointsByGroup(3, 'residuals vs predicted', fitted, residuals, false));
 
   // 4: residual histogram(s) as bars on the given bin edges
   const several = input.residualHistograms.length > 1;
@@ -170,6 +157,7 @@ export function diagnosticsFigure(input: DiagnosticsInput): Figure {
       width: h.counts.map((_, i) => h.edges[i + 1] - h.edges[i]),
       marker: { color: several ? colorOf(h.name) : COLORS.residual, line: { color: '#fff', width: 1 } },
       opacity: several ? 0.6 : 0.9,
+      legendgroup: `group ${h.name}`,
       showlegend: several,
       ...on(4),
     });

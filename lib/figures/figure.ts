@@ -3,6 +3,7 @@
  * Python API draw. Builders in this folder return one; `html.ts` turns it into HTML and `show.ts`
  * displays it in a tslab notebook.
  */
+import type { ModelLabel } from '../frames/findings';
 
 export type Trace = Record<string, unknown>;
 export type Layout = Record<string, unknown>;
@@ -13,12 +14,7 @@ export interface Figure {
 }
 
 /** Which weights produced the numbers a figure shows. */
-export interface ModelLabel {
-  /** The model spec, e.g. `gpt2`, `gpt2-xl`, `synthetic:gpt2`. */
-  model: string;
-  /** True when the weights are synthetic (a seeded function of each weight's name, not trained). */
-  synthetic: boolean;
-}
+export type { ModelLabel };
 
 export const SYNTHETIC_NOTE =
   'Synthetic weights: a stand-in with GPT-2\'s architecture, not trained. These numbers say nothing about GPT-2.';

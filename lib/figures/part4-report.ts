@@ -1,11 +1,13 @@
 /**
  * Part 4 as one standalone HTML page (what `npm start` writes as report.html): the model, the text
- * and its tokens, figures 1 and 2, layer 0's summary, the per-layer betas, and the findings, with
+ * and its tokens, figures 1 and 2 (and 3), layer 0's summary, the per-layer betas, and the findings, with
  * plotly.js embedded once so the page opens without a network.
  */
 import { Figure, ModelLabel, SYNTHETIC_NOTE } from './figure';
 import { escapeHtml, figureHtml, htmlPage } from './html';
-import { WeightRowLike, architectureOverview, blocksSentence, count } from './tables';
+import type { RegressionRow } from '../frames/regressions';
+import type { WeightRow } from '../model/index';
+import { architectureOverview, blocksSentence, count, formatPValue, quotedToken } from './tables';
 
 export interface Part4ReportInput {
   label: ModelLabel;
@@ -13,22 +15,23 @@ export interface Part4ReportInput {
   source?: string;
   ids: number[];
   tokens: string[];
-  architecture?: WeightRowLike[];
+  architecture?: WeightRow[];
   figures: Array<{ caption: string; figure: Figure }>;
   summaryL0: string;
-  rows: Array<{ layer: number; term: string; coef: number; std_err: number; p: number; r2: number }>;
-  findings: string[];
+  rows: Array<Pick<RegressionRow, 'layer' | 'term' | 'coef' | 'p' | 'r2'>>;
+  /** The findings of each sweep, under a heading. */
+  findings: Array<{ heading: string; sentences: string[] }>;
   seconds?: number;
 }
 
 function tokenTable(ids: number[], tokens: string[]): string {
   const cells = ids.map(
-    (id, t) => `<tr><td>${t}</td><td>${id}</td><td><code>${escapeHtml(JSON.stringify(tokens[t]))}</code></td></tr>`,
+    (id, t) => `<tr><td>${t}</td><td>${id}</td><td><code>${escapeHtml(quotedToken(tokens[t]))}</code></td></tr>`,
   );
   return `<table><thead><tr><th>position</th><th>id</th><th>token</th></tr></thead><tbody>\n${cells.join('\n')}\n</tbody></table>`;
 }
 
-function architectureHtml(weights: WeightRowLike[]): string {
+function architectureHtml(weights: WeightRow[]): string {
   const overview = architectureOverview(weights);
   const rows = overview.shown.map(
     (r) => `<tr><td><code>${escapeHtml(r.name)}</code></td><td>[${r.shape.join(', ')}]</td><td>${count(r.params)}</td><td>${escapeHtml(r.role)}</td></tr>`,
@@ -47,7 +50,7 @@ function betaTable(rows: Part4ReportInput['rows']): string {
     const r = rows.find((x) => x.layer === layer && x.term === term);
     if (!r) return '<td></td><td></td>';
     const strong = r.p < 0.05 ? ' style="font-weight: bold"' : '';
-    return `<td${strong}>${r.coef.toFixed(4)}</td><td${strong}>${r.p.toPrecision(3)}</td>`;
+    return `<td${strong}>${r.coef.toFixed(4)}</td><td${strong}>${formatPValue(r.p)}</td>`;
   };
   const body = layers.map((layer) => {
     const r2 = rows.find((r) => r.layer === layer)!.r2;
@@ -79,8 +82,9 @@ export function part4ReportHtml(input: Part4ReportInput): string {
     `<pre>${escapeHtml(input.summaryL0)}</pre>`,
     '<h2>Betas by layer</h2>',
     betaTable(input.rows),
-    '<h2>What this run shows</h2>',
-    `<ul>${input.findings.map((s) => `<li>${escapeHtml(s)}</li>`).join('\n')}</ul>`,
+    ...input.findings.map(
+      ({ heading, sentences }) => `<h2>${escapeHtml(heading)}</h2>\n<ul>${sentences.map((s) => `<li>${escapeHtml(s)}</li>`).join('\n')}</ul>`,
+    ),
   ];
   return htmlPage(`Part 4: ${label.model}`, sections.filter(Boolean).join('\n'));
 }

@@ -2,7 +2,30 @@
  * Tables for notebooks as Markdown (tslab's `display.markdown`): a plain table builder, the model's
  * architecture grouped the way a reader thinks of it (embeddings, one block in full, the final
  * layer norm), and the token table laid out in several column groups so 95 tokens fit on a screen.
+ * Also how every table, report and hover text writes a p-value and a token.
  */
+import type { WeightRow } from '../model/index';
+import { pyFormat } from '../stats/pyformat';
+
+/**
+ * A p-value as statsmodels prints Prob (F-statistic), `%#.3g`: three significant digits, so 0.0312,
+ * 0.000101, 1.01e-06 and 4.25e-07 each read the same way wherever they appear.
+ */
+export function formatPValue(p: number): string {
+  return pyFormat('%#.3g', p);
+}
+
+const ESCAPES: Record<string, string> = { '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * A token in double quotes, so leading spaces show: a quote, newline or tab as `\"`, `\n`, `\t`, other
+ * control characters as `\xNN`, and the `\xNN` of a split UTF-8 character left as it is (written by
+ * hand because JSON.stringify would show it as `\\xf0`).
+ */
+export function quotedToken(token: string): string {
+  const escaped = token.replace(/[\u0000-\u001f"]/g, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `"${escaped}"`;
+}
 
 function cell(value: string | number): string {
   return String(value).replace(/\|/g, '\\|').replace(/\n/g, '↵');
@@ -12,13 +35,6 @@ function cell(value: string | number): string {
 export function markdownTable(header: string[], rows: Array<Array<string | number>>, align: Array<'l' | 'r'> = []): string {
   const rule = header.map((_, i) => (align[i] === 'r' ? '---:' : ':---'));
   return [header, rule, ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n');
-}
-
-/** One weight tensor: hub name, shape, parameter count (what `GPT2Model.architecture()` lists). */
-export interface WeightRowLike {
-  name: string;
-  shape: number[];
-  params: number;
 }
 
 const ROLES: Array<[RegExp, string]> = [
@@ -51,12 +67,12 @@ export interface ArchitectureOverview {
   /** Parameters per block when every block has block 0's shapes, else null. */
   perBlock: number | null;
   /** Embeddings, block 0 weight by weight, and the final layer norm, each with its role. */
-  shown: Array<WeightRowLike & { role: string }>;
+  shown: Array<WeightRow & { role: string }>;
   total: number;
 }
 
 /** The architecture as a reader thinks of it: one block in full, how many repeat it, the total. */
-export function architectureOverview(rows: WeightRowLike[]): ArchitectureOverview {
+export function architectureOverview(rows: WeightRow[]): ArchitectureOverview {
   const blockOf = (name: string) => (/^h\.(\d+)\./.exec(name) ?? [])[1];
   const blocks = [...new Set(rows.map((r) => blockOf(r.name)).filter((b) => b !== undefined))];
   const blockParams = (b: string) => rows.filter((r) => blockOf(r.name) === b).reduce((s, r) => s + r.params, 0);
@@ -77,7 +93,7 @@ export function blocksSentence({ blocks, perBlock }: ArchitectureOverview): stri
 }
 
 /** The architecture overview as Markdown. */
-export function architectureMarkdown(rows: WeightRowLike[]): string {
+export function architectureMarkdown(rows: WeightRow[]): string {
   const overview = architectureOverview(rows);
   const table = markdownTable(
     ['weight', 'shape', 'parameters', 'role'],
@@ -107,7 +123,7 @@ export function tokenMarkdown(ids: number[], tokens: string[], groups = 4): stri
     const row: string[] = [];
     for (let g = 0; g < groups; g++) {
       const t = g * perGroup + i;
-      row.push(...(t < ids.length ? [String(t), String(ids[t]), `\`${JSON.stringify(tokens[t]).replace(/`/g, 'ˋ')}\``] : ['', '', '']));
+      row.push(...(t < ids.length ? [String(t), String(ids[t]), `\`${quotedToken(tokens[t]).replace(/`/g, 'ˋ')}\``] : ['', '', '']));
     }
     rows.push(row);
   }

@@ -3,16 +3,18 @@
  * conclusions and the report say what this run shows and nothing it does not. On synthetic weights
  * the first sentence says the numbers are not GPT-2's.
  */
+import type { RegressionRow } from './regressions';
 
-/** A row of the regression table (see regressions.ts). */
-export interface FindingRow {
-  layer: number;
-  term: string;
-  coef: number;
-  p: number;
-  r2: number;
-  nobs: number;
+/** Which weights produced the numbers: the model spec, and whether its weights are synthetic. */
+export interface ModelLabel {
+  /** The model spec, e.g. `gpt2`, `gpt2-xl`, `synthetic:gpt2`. */
+  model: string;
+  /** True when the weights are synthetic (a seeded function of each weight's name, not trained). */
+  synthetic: boolean;
 }
+
+/** The columns of the regression table that the findings read. */
+export type FindingRow = Pick<RegressionRow, 'layer' | 'term' | 'coef' | 'p' | 'r2' | 'nobs'>;
 
 export interface TermFindings {
   term: string;
@@ -35,9 +37,21 @@ export interface SweepFindings {
 
 const TERM_NAMES: Record<string, string> = { lag1: 'β1 (token t−1)', lag2: 'β2 (token t−2)' };
 
-export function sweepFindings(rows: FindingRow[], label: { model: string; synthetic: boolean }, alpha = 0.05): SweepFindings {
+/** Below this many rows per regression the findings say that the sample is small. */
+export const SMALL_SAMPLE = 30;
+
+export function sweepFindings(rows: FindingRow[], label: ModelLabel, alpha = 0.05): SweepFindings {
   const layers = [...new Set(rows.map((r) => r.layer))].sort((a, b) => a - b);
   if (layers.length === 0) throw new Error('sweepFindings: the regression table has no rows');
+  for (const layer of layers) {
+    const own = rows.filter((r) => r.layer === layer);
+    if (own[0].nobs <= own.length) {
+      throw new Error(
+        `sweepFindings: layer ${layer} has ${own[0].nobs} rows for ${own.length} parameters, so no residual degrees of freedom: ` +
+          'nothing can be concluded from it; use a longer text',
+      );
+    }
+  }
   const terms = [...new Set(rows.map((r) => r.term))].filter((t) => t !== 'const');
   const termFindings = terms.map((term) => {
     const own = rows.filter((r) => r.term === term).sort((a, b) => a.layer - b.layer);
@@ -96,10 +110,17 @@ export function findingSentences(f: SweepFindings): string[] {
     sentences.push(
       `These numbers come from synthetic weights (${f.model}): a seeded stand-in with GPT-2's architecture that was never trained. ` +
         'They show that the pipeline runs end to end; they say nothing about how GPT-2 behaves. ' +
-        'Run on the trained weights (model gpt2) for the article\'s numbers.',
+        `Run on the trained weights (model ${trainedModel(f.model)}) for real numbers.`,
     );
   }
   sentences.push(`Model ${f.model}: ${n} layers, ${f.nobs.join(' / ')} observations per regression, significance level ${f.alpha}.`);
+  const fewest = Math.min(...f.nobs);
+  if (fewest < SMALL_SAMPLE) {
+    sentences.push(
+      `Each regression has only ${fewest} rows, fewer than ${SMALL_SAMPLE}: its p-values and R² rest on so few tokens that ` +
+        'they say little; a longer text gives numbers worth reading.',
+    );
+  }
   for (const t of f.terms) {
     const name = TERM_NAMES[t.term] ?? t.term;
     sentences.push(
@@ -113,15 +134,15 @@ export function findingSentences(f: SweepFindings): string[] {
     `With ${n} layers tested at ${f.alpha}, about ${expectedByChance.toFixed(1)} significant layers per term would turn up by chance alone, ` +
       'so only counts well above that point to a real pattern.',
   );
+  const { min, max } = f.r2;
+  // Rounded outwards, so the stated range always holds the R² values.
+  const explained = `between ${Math.floor(100 * min.value)}% and ${Math.ceil(100 * max.value)}%`;
   sentences.push(
-    `R² runs from ${f.r2.min.value.toFixed(3)} (layer ${f.r2.min.layer}) to ${f.r2.max.value.toFixed(3)} (layer ${f.r2.max.layer}): ` +
-      (f.r2.max.value < 0.1
-        ? 'the previous two tokens explain little of the variation in any layer.'
-        : f.r2.min.value >= 0.5
-          ? 'in every layer the previous two tokens explain at least half of the variation.'
-          : f.r2.max.value - f.r2.min.value < 0.25
-            ? 'the previous two tokens explain a similar share of the variation in every layer.'
-            : 'how much the previous two tokens explain depends on the layer.'),
+    `R² runs from ${min.value.toFixed(3)} (layer ${min.layer}) to ${max.value.toFixed(3)} (layer ${max.layer}): ` +
+      (max.value < 0.1
+        ? 'the previous two tokens explain less than 10% of the variation in every layer.'
+        : `the previous two tokens explain ${explained} of the variation, ` +
+          (max.value - min.value < 0.25 ? 'a similar share in every layer.' : 'depending on the layer.')),
   );
   const lag1 = f.terms.find((t) => t.term === 'lag1');
   if (lag1) {
@@ -134,6 +155,12 @@ export function findingSentences(f: SweepFindings): string[] {
     }
   }
   return sentences;
+}
+
+/** The trained model a synthetic spec stands in for (`synthetic:gpt2-xl` → `gpt2-xl`; the tiny test size → `gpt2`). */
+function trainedModel(spec: string): string {
+  const size = spec.replace(/^synthetic:/, '');
+  return size === 'tiny' ? 'gpt2' : size;
 }
 
 /** The sentences as a Markdown list under a heading, for a notebook's display.markdown. */

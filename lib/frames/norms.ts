@@ -5,13 +5,7 @@
  */
 /// <reference path="../shims/danfojs.d.ts" />
 import { DataFrame } from 'danfojs';
-
-/** What `attentionAdjustmentNorms(model, input)` returns: `norms[layer][position]`. */
-export interface AttentionNorms {
-  ids: number[];
-  tokens: string[];
-  norms: number[][];
-}
+import type { AttentionNorms } from '../model/index';
 
 export const NORM_COLUMNS = ['layer', 'position', 'token_id', 'token', 'norm', 'log_norm'] as const;
 

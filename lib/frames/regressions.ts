@@ -9,6 +9,7 @@
 /// <reference path="../shims/danfojs.d.ts" />
 import { DataFrame } from 'danfojs';
 import { OLSResults, ols } from '../stats/ols';
+import type { LagOptions } from './norms';
 
 export interface LayerFit {
   layer: number;
@@ -52,9 +53,26 @@ export function layerDesign(lagged: DataFrame, layer: number): { y: number[]; X:
   };
 }
 
+/**
+ * The fewest tokens a text may have for every layer's fit to keep one residual degree of freedom:
+ * the rows (positions firstPosition + lags .. T−1) must outnumber the parameters (a constant and the
+ * lags). With the defaults, 7 tokens give 4 rows for 3 parameters.
+ */
+export function minimumTokens(options: LagOptions = {}): number {
+  const lags = options.lags ?? 2;
+  const firstPosition = options.firstPosition ?? 1;
+  return firstPosition + lags + (lags + 1) + 1;
+}
+
 /** The OLS fit of one layer's log norms on their own lags. */
 export function fitLayer(lagged: DataFrame, layer: number): LayerFit {
   const { y, X, names, positions } = layerDesign(lagged, layer);
+  if (y.length <= names.length) {
+    throw new Error(
+      `layer ${layer} has ${y.length} rows for ${names.length} parameters (${names.join(', ')}): a fit needs at least one row more ` +
+        'than parameters to estimate anything; use a longer text',
+    );
+  }
   return { layer, positions, result: ols(y, X, { names, yName: 'log_norm' }) };
 }
 
