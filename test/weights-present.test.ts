@@ -6,8 +6,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkpointFolders, presentOrSynthetic, weightsPresent } from '../lib/weights/present';
-import { resolveWeights } from '../lib/weights/resolve';
+import { presentOrSynthetic, weightsPresent } from '../lib/weights/present';
+import { checkpointFolders, resolveWeights } from '../lib/weights/resolve';
 import { ROOT } from './helpers/fixtures';
 
 const saved = process.env.GPT2_WEIGHTS;

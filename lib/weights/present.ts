@@ -6,13 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isGPT2Size } from './config';
-import { WEIGHTS_DIR } from './resolve';
-
-/** The folders a hub model (`gpt2` ... `gpt2-xl`) is looked for in, in resolveWeights' order. */
-export function checkpointFolders(name: string): string[] {
-  const env = process.env.GPT2_WEIGHTS;
-  return [...(env ? [path.join(env, name), env] : []), path.join(WEIGHTS_DIR, name)];
-}
+import { checkpointFolders } from './resolve';
 
 /**
  * True when the files `spec` names are present: `synthetic:<size>` for a known size; a hub name when

@@ -38,9 +38,14 @@ export function resolveWeights(spec: string): ResolvedWeights {
   return { spec: trimmed, config, source: CheckpointWeights.open(file, config), synthetic: false };
 }
 
-function findNamedCheckpoint(name: string): string {
+/** The folders a hub model (`gpt2` ... `gpt2-xl`) is looked for in, in order: $GPT2_WEIGHTS/<name>, $GPT2_WEIGHTS, weights/<name>. */
+export function checkpointFolders(name: string): string[] {
   const env = process.env.GPT2_WEIGHTS;
-  const folders = [...(env ? [path.join(env, name), env] : []), path.join(WEIGHTS_DIR, name)];
+  return [...(env ? [path.join(env, name), env] : []), path.join(WEIGHTS_DIR, name)];
+}
+
+function findNamedCheckpoint(name: string): string {
+  const folders = checkpointFolders(name);
   for (const folder of folders) {
     const file = path.join(folder, 'model.safetensors');
     if (fs.existsSync(file)) return file;
