@@ -43,7 +43,7 @@ describe('safetensors validation', () => {
     ['a header length over the 100 MB bound', () => craft({}, undefined, 200_000_000n), /header length 200000000 exceeds the format's limit/],
     ['a header length past the end of the file', () => craft({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, f32([1]), 5000n), /header length 5000 runs past the end of the \d+-byte file/],
     ['a header that is not JSON', () => craft('{"a": {"dtype": "F32",'), /header is not valid JSON/],
-    ['a header that is not an object', () => craft([1, 2]), /header must be a JSON object of tensors, got an array/],
+    ['a header that is not an object', () => craft([1, 2]), /header must be a JSON object of tensors, got "\[1,2\]"/],
     ['an unknown dtype', () => craft({ w: { dtype: 'F17', shape: [1], data_offsets: [0, 4] } }, f32([1])), /tensor "w": unknown dtype "F17"/],
     ['a malformed shape', () => craft({ w: { dtype: 'F32', shape: [2, -1], data_offsets: [0, 8] } }, f32([1, 2])), /tensor "w": shape must be a list of non-negative integers, got \[2,-1\]/],
     ['malformed offsets', () => craft({ w: { dtype: 'F32', shape: [1], data_offsets: [4, 0] } }, f32([1])), /tensor "w": data_offsets must be \[begin, end\]/],
@@ -106,7 +106,7 @@ describe('F16 and BF16', () => {
       ours.forEach((v, i) => expect(Math.abs(v - exact[i])).toBeLessThanOrEqual(Math.abs(exact[i]) * 2 ** -7));
       const logits = await model.runArrays('Hello world', ['logits']);
       expect((logits.logits as number[][])[1]).toHaveLength(50257);
-      // streamed, the blocks are read and converted on a worker thread: the same values
+      // streamed, each block's session is made when the pass reaches it: the same values
       const streamed = await loadModel(file, { residency: 'streamed' });
       try {
         const taps = ['blocks.2.hook_resid_post', 'logits'];
@@ -152,6 +152,6 @@ describe('checkpoint checks against the config', () => {
   it('a checkpoint without a config says where to put one', async () => {
     const file = path.join(TMP, 'lonely.safetensors');
     fs.copyFileSync(tinyCheckpoint(), file);
-    await expect(loadModel(file)).rejects.toThrow(/no config for .*lonely.safetensors: expected .*lonely.config.json or .*config.json/);
+    await expect(loadModel(file)).rejects.toThrow(/no config for .*lonely.safetensors: a checkpoint is config.json and model.safetensors; expected .*lonely.config.json or .*config.json/);
   });
 });

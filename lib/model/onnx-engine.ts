@@ -14,6 +14,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type * as Ort from 'onnxruntime-node';
 import { parameterCount, WeightSpec } from '../weights/layout';
+import { firstNonFinite, nonFiniteError } from '../weights/source';
 import { Engine, EngineOptions, padBatch, unpad } from './engine';
 import { Activation, Piece, RunPlan, Value, applyHooks, isPositionAxis, shapeOf, splitPlan } from './graph';
 import { WeightPlacement, lowerPiece, valueName } from './onnx-graph';
@@ -76,6 +77,7 @@ export class OnnxEngine implements Engine {
       } finally {
         if (this.streamed(piece)) void session.release();
       }
+      this.checkFinite(piece, out);
       for (const v of piece.fetch) {
         const hooks = v.hook === undefined ? undefined : plan.hooks.get(v.hook);
         const shape = shapeOf(v, this.options.config, T);
@@ -93,6 +95,24 @@ export class OnnxEngine implements Engine {
       }
       return taps;
     });
+  }
+
+  /**
+   * NaN or infinity coming out of a piece (attention scores are −∞ by design above the diagonal)
+   * means a weight holds one: the weights are read in place by ONNX Runtime, so they are searched
+   * only then, and the error names the tensor.
+   */
+  private checkFinite(piece: Piece, out: Ort.InferenceSession.ReturnType): void {
+    const bad = piece.fetch.find((v) => {
+      const data = out[valueName(v)].data as Float32Array;
+      return v.axes.includes('key_pos') ? data.some(Number.isNaN) : !data.every(Number.isFinite);
+    });
+    if (!bad) return;
+    const { source } = this.options;
+    const weights = [...new Set(piece.nodes.flatMap((n) => n.weights.map((w) => w.name)))];
+    const culprit = firstNonFinite(source, weights);
+    if (culprit) throw nonFiniteError(source, culprit);
+    throw new Error(`${valueName(bad)} became NaN or infinite although the weights of ${piece.stage} are finite: an earlier hook may have put in non-finite values`);
   }
 
   dispose(): void {

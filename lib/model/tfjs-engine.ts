@@ -14,7 +14,7 @@
  * hand (tfjs' own spends its time in Tile); GELU as x·sigmoid(2u) (tanh is slow there).
  */
 import * as tf from '@tensorflow/tfjs';
-import { WeightSource } from '../weights/source';
+import { WeightSource, nonFiniteError } from '../weights/source';
 import { headColumns, parameterCount } from '../weights/layout';
 import { GPT2Config } from '../weights/config';
 import { Engine, EngineOptions } from './engine';
@@ -93,7 +93,9 @@ export class TfjsEngine implements Engine {
       const owned = [...new Set(this.trace.nodes.filter((n) => n.stage === stage).flatMap((n) => n.weights))].filter((w) => !this.weights.has(w.name));
       const layer = new (LAYER_CLASSES[stage.replace(/\.\d+$/, '')] ?? TransformerBlock)(stage, this);
       for (const w of owned) {
-        const forms = stored(source.read(w.name), w.shape, formOf.get(w.name)!, config);
+        const values = source.read(w.name);
+        if (!values.every(Number.isFinite)) throw nonFiniteError(source, w.name);
+        const forms = stored(values, w.shape, formOf.get(w.name)!, config);
         this.weights.set(w.name, forms.map(({ suffix, shape, data }) => layer.hold(w.name + suffix, shape, data)));
       }
       this.layers.set(stage, layer);

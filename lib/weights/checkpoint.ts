@@ -41,13 +41,22 @@ export class CheckpointWeights implements WeightSource {
         problems.push(`"${fileName}" has shape ${JSON.stringify(e.shape)}, the config implies ${JSON.stringify(w.shape)}`);
       }
     }
+    const expected = new Set([...expectedWeights(config).map((w) => w.name), 'lm_head.weight']);
+    const extra = [...this.fileNames.keys()].filter((name) => !expected.has(name));
+    if (extra.length > 0) {
+      const layers = [...new Set(extra.map((n) => /^h\.(\d+)\./.exec(n)?.[1]).filter((i) => i !== undefined))];
+      problems.push(
+        `it holds ${extra.length} tensor${extra.length > 1 ? 's' : ''} the config does not describe (${extra.slice(0, 3).map((n) => `"${n}"`).join(', ')}${extra.length > 3 ? ', ...' : ''})` +
+          (layers.length ? `, of layer${layers.length > 1 ? 's' : ''} ${layers.join(', ')}: the config says ${config.nLayer} layers` : ''),
+      );
+    }
     const lmHead = this.fileNames.get('lm_head.weight');
     if (lmHead !== undefined && file.entry(lmHead).shape.join(',') !== [config.vocabSize, config.nEmbd].join(',')) {
       problems.push(`"lm_head.weight" has shape ${JSON.stringify(file.entry(lmHead).shape)}, expected the tied [${config.vocabSize}, ${config.nEmbd}]`);
     }
     if (problems.length > 0) {
       const shown = problems.slice(0, 8).join('; ') + (problems.length > 8 ? `; and ${problems.length - 8} more` : '');
-      throw new Error(`${file.path} does not match its config (${config.nLayer} layers, ${config.nEmbd} dims): ${shown}`);
+      throw new Error(`${file.path} does not match its config (${config.nLayer} layers, ${config.nEmbd} dims): ${shown}; use the config.json that came with this checkpoint`);
     }
   }
 

@@ -47,7 +47,9 @@ export function configFromHF(json: unknown, source = 'config.json'): GPT2Config 
   const nHead = int('n_head');
   if (nEmbd % nHead !== 0) throw new Error(`${source}: n_embd ${nEmbd} is not divisible by n_head ${nHead}`);
   const eps = hf.layer_norm_epsilon ?? 1e-5;
-  if (typeof eps !== 'number' || !(eps > 0)) throw new Error(`${source}: layer_norm_epsilon must be a positive number`);
+  if (typeof eps !== 'number' || !(eps > 0) || !Number.isFinite(eps)) {
+    throw new Error(`${source}: layer_norm_epsilon must be a positive finite number, got ${JSON.stringify(hf.layer_norm_epsilon) ?? String(eps)}`);
+  }
   const act = hf.activation_function ?? 'gelu_new';
   if (act !== 'gelu_new' && act !== 'gelu_pytorch_tanh') {
     throw new Error(`${source}: activation_function ${JSON.stringify(act)} is not supported (GPT-2 uses "gelu_new")`);

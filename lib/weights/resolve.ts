@@ -51,8 +51,8 @@ function findNamedCheckpoint(name: string): string {
     if (fs.existsSync(file)) return file;
   }
   throw new Error(
-    `no checkpoint for "${name}": looked for model.safetensors in ${folders.join(', ')}. ` +
-      `Download it with \`npm run weights -- ${name}\`, point GPT2_WEIGHTS at a folder that holds it, ` +
+    `no checkpoint for "${name}": looked for config.json and model.safetensors in ${folders.join(', ')}. ` +
+      `Download them with \`npm run weights -- ${name}\`, point GPT2_WEIGHTS at a folder that holds both, ` +
       `or use "synthetic:${name}" for synthetic weights of the same shape.`,
   );
 }
@@ -73,12 +73,19 @@ function checkpointAtPath(spec: string): string {
   return resolved;
 }
 
+/** A GPT-2 config.json is under a kilobyte; anything this large is not one. */
+const MAX_CONFIG_BYTES = 1 << 20;
+
 function readConfigBeside(file: string): GPT2Config {
   const stem = path.basename(file).replace(/\.safetensors$/, '');
   const candidates = [path.join(path.dirname(file), `${stem}.config.json`), path.join(path.dirname(file), 'config.json')];
   const configFile = candidates.find((c) => fs.existsSync(c));
   if (!configFile) {
-    throw new Error(`no config for ${file}: expected ${candidates.join(' or ')} (the hub's config.json for this checkpoint)`);
+    throw new Error(`no config for ${file}: a checkpoint is config.json and model.safetensors; expected ${candidates.join(' or ')} (the hub's config.json for this checkpoint)`);
+  }
+  const stat = fs.statSync(configFile);
+  if (!stat.isFile() || stat.size > MAX_CONFIG_BYTES) {
+    throw new Error(`${configFile} is ${stat.isFile() ? `${stat.size} bytes` : 'not a regular file'}: expected the hub's config.json for this checkpoint (a few hundred bytes of JSON)`);
   }
   let json: unknown;
   try {

@@ -19,6 +19,8 @@ const DTYPE_BYTES: Record<string, number> = {
 const FLOAT_DTYPES = ['F32', 'F16', 'BF16', 'F64'];
 /** The format's own bound on the header (100 MB); anything larger is a corrupt length field. */
 export const MAX_HEADER_BYTES = 100_000_000;
+/** A safetensors header nests three levels ({tensor: {shape: [...]}}); deeper JSON is not a header (and costs time and memory to parse). */
+const MAX_HEADER_DEPTH = 8;
 /** fs.readSync reads at most 2 GiB - 1 bytes per call. */
 const MAX_READ_CHUNK = 1 << 30;
 
@@ -48,12 +50,15 @@ export class SafetensorsFile {
     if (os.endianness() !== 'LE') throw new Error('safetensors reading needs a little-endian machine');
     let fd: number;
     try {
-      fd = fs.openSync(path, 'r');
+      if (!fs.statSync(path).isFile()) throw new Error('it is not a regular file (a folder, pipe or device): point at the .safetensors file itself');
+      fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK); // non-blocking: a pipe put in its place since cannot hang the open
     } catch (e) {
       throw new Error(`cannot open safetensors file ${path}: ${(e as Error).message}`);
     }
     try {
-      const { entries, metadata } = readHeader(fd, fs.fstatSync(fd).size, path);
+      const stat = fs.fstatSync(fd);
+      if (!stat.isFile()) throw new Error(`cannot open safetensors file ${path}: it is not a regular file`);
+      const { entries, metadata } = readHeader(fd, stat.size, path);
       return new SafetensorsFile(path, fd, entries, metadata);
     } catch (e) {
       fs.closeSync(fd);
@@ -135,16 +140,18 @@ function readHeader(fd: number, fileSize: number, path: string) {
   return parseHeader(headerBytes.toString('utf8'), 8 + headerLength, fileSize, path);
 }
 
-/** Checks the header JSON; `dataStart` is where the data buffer begins in a file of `fileSize` bytes. */
+/**
+ * Checks the header JSON; `dataStart` is where the data buffer begins in a file of `fileSize` bytes.
+ * The tensors' byte ranges must tile the data exactly (no gap, overlap or trailing byte), as the
+ * format's reference reader requires: a length field that is off by a few bytes then cannot pass.
+ */
 export function parseHeader(json: string, dataStart: number, fileSize: number, path = 'safetensors') {
+  checkShape(json, path);
   let header: unknown;
   try {
     header = JSON.parse(json);
   } catch (e) {
     throw new Error(`${path}: header is not valid JSON (${(e as Error).message})`);
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    throw new Error(`${path}: header must be a JSON object of tensors, got ${Array.isArray(header) ? 'an array' : typeof header}`);
   }
   const dataLength = fileSize - dataStart;
   const entries = new Map<string, SafetensorsEntry>();
@@ -158,22 +165,50 @@ export function parseHeader(json: string, dataStart: number, fileSize: number, p
     entries.set(name, checkEntry(name, value, dataStart, dataLength, path));
   }
   const byStart = [...entries.values()].sort((a, b) => a.begin - b.begin || a.end - b.end);
-  for (let i = 1; i < byStart.length; i++) {
+  let covered = dataStart;
+  for (let i = 0; i < byStart.length; i++) {
     const [prev, cur] = [byStart[i - 1], byStart[i]];
-    if (cur.begin < prev.end) {
+    if (cur.begin > covered) {
+      throw new Error(
+        `${path}: ${cur.begin - covered} bytes of the data before tensor "${cur.name}" belong to no tensor (a wrong header length or offsets?): the file is corrupt; download it again`,
+      );
+    }
+    covered = Math.max(covered, cur.end);
+    if (prev && cur.begin < prev.end) {
       throw new Error(
         `${path}: tensors "${prev.name}" and "${cur.name}" overlap (bytes ${prev.begin - dataStart}-${prev.end - dataStart} and ${cur.begin - dataStart}-${cur.end - dataStart} of the data)`,
       );
     }
   }
+  if (covered < fileSize) {
+    throw new Error(`${path}: the last ${fileSize - covered} bytes of the file belong to no tensor (a wrong header length or offsets?): the file is corrupt; download it again`);
+  }
   return { entries, metadata };
+}
+
+/** The header must be a JSON object nesting at most MAX_HEADER_DEPTH levels: checked by one pass over the text, before parsing. */
+function checkShape(json: string, path: string): void {
+  const start = json.search(/\S/);
+  if (json[start] !== '{') throw new Error(`${path}: header must be a JSON object of tensors, got ${start < 0 ? 'nothing' : JSON.stringify(json.slice(start, start + 20))} (not a safetensors file?)`);
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_HEADER_DEPTH) throw new Error(`${path}: header nests deeper than ${MAX_HEADER_DEPTH} levels: not a safetensors header (corrupt file?)`);
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
 }
 
 function checkEntry(name: string, value: unknown, dataStart: number, dataLength: number, path: string): SafetensorsEntry {
   const where = `${path}: tensor "${name}"`;
   if (typeof value !== 'object' || value === null) throw new Error(`${where}: expected an object with dtype, shape and data_offsets`);
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
-  if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) {
+  if (typeof dtype !== 'string' || !Object.prototype.hasOwnProperty.call(DTYPE_BYTES, dtype)) {
     throw new Error(`${where}: unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(DTYPE_BYTES).join(', ')})`);
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {

@@ -17,3 +17,13 @@ export interface WeightSource {
   /** Releases the file handle, if any. */
   close(): void;
 }
+
+/** The first of `names` (tensors of `source`) holding a NaN or an infinity, read one at a time. */
+export function firstNonFinite(source: WeightSource, names: string[]): string | undefined {
+  return names.find((name) => !source.read(name).every(Number.isFinite));
+}
+
+/** The error for a checkpoint tensor holding NaN or infinity. */
+export function nonFiniteError(source: WeightSource, name: string): Error {
+  return new Error(`the checkpoint holds non-finite values (NaN or infinity) in ${name} (${source.description}): the file is corrupt; download it again`);
+}
