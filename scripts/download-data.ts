@@ -6,7 +6,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { download, DownloadError } from '../lib/download';
+import { download } from '../lib/io/download';
+import { DownloadError } from '../lib/io/download-error';
 import {
   DEFAULT_RESIDENTIAL_BUILDING_XLSX,
   readResidentialBuildingColumns,

@@ -3,7 +3,7 @@
  * Fetches config.json and model.safetensors from the HuggingFace hub into weights/<name>/,
  * with a progress bar, resume after an interruption, and a sha256 check. Honours HF_ENDPOINT and HF_TOKEN.
  */
-import { DownloadError } from '../lib/download';
+import { DownloadError } from '../lib/io/download-error';
 import { describeWeights, downloadWeights, HUB_MODELS, isHubModel } from '../lib/weights/hub';
 
 const usage = `usage: npm run weights -- <${HUB_MODELS.join('|')}> [--dir <folder>] [--force]`;

@@ -12,10 +12,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DownloadError } from '../lib/download';
+import { DownloadError } from '../lib/io/download-error';
 import { attentionNormsFigure } from '../lib/figures/attention-norms';
 import { betasByLayerFigure } from '../lib/figures/betas-by-layer';
-import { writeFileAtomically } from '../lib/write-file-atomically';
+import { writeFileAtomically } from '../lib/io/write-file-atomically';
 import { part4ReportHtml } from '../lib/figures/part4-report';
 import { frameToCsv } from '../lib/frames/csv';
 import { findingSentences, sweepFindings } from '../lib/frames/findings';

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DownloadError } from '../lib/download';
+import { DownloadError } from '../lib/io/download-error';
 import { downloadWeights, hubFileInfo, hubFileUrl, sha256FromEtag, weightsFolder } from '../lib/weights/hub';
 import { captureOutput, closedPort, CONFIG_BYTES, FakeHub, MODEL_BYTES, MODEL_SHA256, startFakeHub } from './download-hub-server';
 

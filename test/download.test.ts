@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { download, DownloadError, toDownloadError } from '../lib/download';
+import { download } from '../lib/io/download';
+import { DownloadError, toDownloadError } from '../lib/io/download-error';
 import { captureOutput, closedPort, FakeHub, MODEL_BYTES, MODEL_SHA256, startFakeHub } from './download-hub-server';
 
 let hub: FakeHub;

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import { unzipSync } from 'fflate';
-import { writeFileAtomically } from '../write-file-atomically';
+import { writeFileAtomically } from '../io/write-file-atomically';
 
 /** UCI's download of dataset 437 ("Residential Building"). */
 export const RESIDENTIAL_BUILDING_ZIP_URL =

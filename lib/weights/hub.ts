@@ -7,7 +7,9 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { download, DownloadError, DownloadHints, formatBytes, probe, ProbeResponse } from '../download';
+import { download, formatBytes } from '../io/download';
+import { DownloadError, DownloadHints } from '../io/download-error';
+import { probe, ProbeResponse } from '../io/http-request';
 
 export const HUB_MODELS = ['gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl'] as const;
 export type HubModel = (typeof HUB_MODELS)[number];

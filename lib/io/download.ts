@@ -3,54 +3,21 @@
  * request after a dropped connection (in this call or a later one), checks a sha256 over every byte
  * (the resumed ones included), shows a progress bar on a terminal, and puts nothing under `dest`
  * until the file is complete and verified. Errors are one line that says what to do.
- *
- * Written on node:http rather than fetch because resuming needs control over Range, redirects and
- * which headers follow them (credentials must not reach a CDN on another origin).
  */
 import { createHash, Hash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SingleBar } from 'cli-progress';
+import { DownloadError, DownloadHints, fileError, safeHost, statusError, toDownloadError, withHint } from './download-error';
+import { get, parseUrl, RequestOptions } from './http-request';
 
-export type DownloadErrorKind =
-  | 'offline' // DNS failure, refused or unreachable: the server cannot be reached at all
-  | 'not-found' // HTTP 404
-  | 'unauthorized' // HTTP 401 / 403
-  | 'http' // any other unexpected HTTP status
-  | 'interrupted' // the connection dropped or stalled; the .part file stays for a resume
-  | 'disk-full' // ENOSPC / EDQUOT, or not enough free space for the rest of the file
-  | 'filesystem' // cannot create or write the files
-  | 'checksum' // sha256 mismatch; the .part file was deleted
-  | 'size' // the server's size differs from the expected one
-  | 'busy' // another download to the same file is running
-  | 'invalid'; // bad arguments
-
-export class DownloadError extends Error {
-  constructor(
-    readonly kind: DownloadErrorKind,
-    message: string,
-    readonly url?: string,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'DownloadError';
-  }
-}
-
-/** Extra advice appended to an error of a kind, e.g. `{ unauthorized: 'set HF_TOKEN to ...' }`. */
-export type DownloadHints = Partial<Record<DownloadErrorKind, string>>;
-
-export interface DownloadOptions {
+export interface DownloadOptions extends RequestOptions {
   /** Expected sha256 (64 hex digits). A mismatch deletes the partial file. */
   sha256?: string;
   /** Expected size in bytes: checked against the server and the result, and against free disk space. */
   expectedSize?: number;
-  /** Request headers (e.g. `authorization`); dropped when a redirect leads to another origin. */
-  headers?: Record<string, string>;
   /** Name shown in progress and messages; the file name of `dest` by default. */
   label?: string;
   /** Where progress goes: a bar on a TTY, a few plain lines otherwise; `null` for silence. Default stderr. */
@@ -59,10 +26,6 @@ export interface DownloadOptions {
   retries?: number;
   /** Replace `dest` even if it exists (default: an existing `dest` is returned untouched, no request). */
   overwrite?: boolean;
-  hints?: DownloadHints;
-  maxRedirects?: number; // default 10
-  /** A connection silent this long counts as dropped (default 60 s). */
-  idleTimeoutMs?: number;
 }
 
 export interface DownloadResult {
@@ -168,75 +131,6 @@ async function downloadLocked(
   });
   progress.done(state.bytes, state.received, expectedSha !== undefined);
   return { path: target, bytes: state.bytes, sha256, verified: expectedSha !== undefined, downloadedBytes: state.received, resumedFrom, skipped: false };
-}
-
-export interface ProbeResponse {
-  status: number;
-  /** The URL that gave this response. */
-  url: string;
-  headers: http.IncomingHttpHeaders;
-}
-
-/**
- * HEAD requests that follow same-origin redirects only, returning every response in order: the
- * last is either the file's (2xx) or a redirect to another origin (a CDN), which is not followed.
- * HuggingFace puts a file's sha256 and size on its redirect (`X-Linked-Etag`, `X-Linked-Size`).
- * Errors (offline, 401/403, 404) are the same DownloadErrors as `download`'s.
- */
-export async function probe(
-  url: string,
-  options: Pick<DownloadOptions, 'headers' | 'hints' | 'maxRedirects' | 'idleTimeoutMs'> = {},
-): Promise<ProbeResponse[]> {
-  const hints = options.hints ?? {};
-  const chain: ProbeResponse[] = [];
-  let current = parseUrl(url);
-  for (;;) {
-    let res: http.IncomingMessage;
-    try {
-      res = await request('HEAD', current, { ...options.headers, 'accept-encoding': 'identity' }, options.idleTimeoutMs);
-    } catch (e) {
-      throw toDownloadError(e, current.href, undefined, hints);
-    }
-    res.resume();
-    const status = res.statusCode ?? 0;
-    chain.push({ status, url: current.href, headers: res.headers });
-    const location = res.headers.location;
-    if (isRedirect(status) && location) {
-      const next = new URL(location, current);
-      if (next.origin !== current.origin) return chain;
-      if (chain.length > (options.maxRedirects ?? 10)) throw new DownloadError('http', `too many redirects from ${url}`, url, status);
-      current = next;
-      continue;
-    }
-    if (status >= 400) throw statusError(status, current.href, hints);
-    return chain;
-  }
-}
-
-/** A Node error or HTTP failure as a one-line DownloadError (exported for tests of the wording). */
-export function toDownloadError(e: unknown, url: string, file?: string, hints: DownloadHints = {}): DownloadError {
-  if (e instanceof DownloadError) return e;
-  const err = e as NodeJS.ErrnoException;
-  const code = err?.code ?? '';
-  const host = safeHost(url);
-  const detail = oneLine(err?.message ?? String(e));
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return withHint('offline', `no network: cannot resolve ${host} (${detail})`, url, hints);
-  }
-  if (['ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN'].includes(code)) {
-    return withHint('offline', `no network: cannot connect to ${host} (${code})`, url, hints);
-  }
-  if (code === 'ENOSPC' || code === 'EDQUOT') {
-    return withHint('disk-full', `disk full while writing ${file ?? 'the download'}: free some space and run again to resume`, url, hints);
-  }
-  if (['EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOTDIR'].includes(code)) return fileError(err, file ?? '', hints);
-  if (['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE'].includes(code) || detail === 'aborted' || /socket hang up/.test(detail)) {
-    return withHint('interrupted', `connection to ${host} lost (${code || detail})`, url, hints);
-  }
-  if (code.startsWith('ERR_TLS') || /certificate|SSL|TLS/i.test(detail)) {
-    return withHint('offline', `TLS error talking to ${host}: ${detail}`, url, hints);
-  }
-  return new DownloadError('http', `download of ${url} failed: ${detail}`, url);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,59 +269,6 @@ async function writeAll(file: fsp.FileHandle, chunk: Buffer): Promise<void> {
   }
 }
 
-/** GET following redirects; authorization and cookies stay behind when the origin changes. */
-async function get(url: string, headers: Record<string, string>, options: DownloadOptions): Promise<http.IncomingMessage> {
-  let current = parseUrl(url);
-  let sent = { ...headers };
-  for (let hop = 0; ; hop++) {
-    const res = await request('GET', current, sent, options.idleTimeoutMs);
-    const status = res.statusCode ?? 0;
-    const location = res.headers.location;
-    if (!isRedirect(status) || !location) return res;
-    res.resume();
-    if (hop >= (options.maxRedirects ?? 10)) throw new DownloadError('http', `too many redirects from ${url}`, url, status);
-    const next = new URL(location, current);
-    if (next.origin !== current.origin) {
-      sent = Object.fromEntries(Object.entries(sent).filter(([k]) => !['authorization', 'cookie'].includes(k.toLowerCase())));
-    }
-    current = next;
-  }
-}
-
-function request(method: string, url: URL, headers: Record<string, string>, idleTimeoutMs = 60_000): Promise<http.IncomingMessage> {
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve, reject) => {
-    const req = client.request(url, { method, headers: { 'user-agent': 'gpt2-least-squares-workbook', ...headers } }, resolve);
-    req.on('error', reject);
-    // The idle timer stays on the socket while the body streams, so a stalled transfer ends too.
-    req.setTimeout(idleTimeoutMs, () => {
-      req.destroy(Object.assign(new Error(`no data for ${Math.round(idleTimeoutMs / 1000)} s`), { code: 'ETIMEDOUT' }));
-    });
-    req.end();
-  });
-}
-
-function statusError(status: number, url: string, hints: DownloadHints): DownloadError {
-  const what = `HTTP ${status} ${http.STATUS_CODES[status] ?? ''}`.trim();
-  if (status === 404) return withHint('not-found', `${what}: ${url} does not exist`, url, hints, status);
-  if (status === 401 || status === 403) {
-    return withHint('unauthorized', `${what} for ${url}: the server refused access`, url, hints, status);
-  }
-  // 5xx and 429 are usually passing: count them as a drop so the download retries and resumes.
-  const kind = status >= 500 || status === 429 ? 'interrupted' : 'http';
-  return withHint(kind, `${what} from ${safeHost(url)} for ${url}`, url, hints, status);
-}
-
-function withHint(kind: DownloadErrorKind, message: string, url: string, hints: DownloadHints, status?: number): DownloadError {
-  const hint = hints[kind];
-  return new DownloadError(kind, hint ? `${message}: ${hint}` : message, url, status);
-}
-
-function fileError(e: NodeJS.ErrnoException, file: string, hints: DownloadHints): DownloadError {
-  if (e.code === 'ENOSPC' || e.code === 'EDQUOT') return toDownloadError(e, '', file, hints);
-  return withHint('filesystem', `cannot write ${file} (${e.code ?? oneLine(e.message)})`, '', hints);
-}
-
 async function checkFreeSpace(dir: string, expectedSize: number | undefined, have: number, label: string, hints: DownloadHints): Promise<void> {
   if (expectedSize === undefined) return;
   const stats = await fsp.statfs(dir).catch(() => undefined);
@@ -454,21 +295,6 @@ function checkSha256(sha: string | undefined): string | undefined {
   return sha.toLowerCase();
 }
 
-function parseUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new DownloadError('invalid', `not a URL: ${JSON.stringify(url)}`, url);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new DownloadError('invalid', `only http and https URLs can be downloaded, got ${JSON.stringify(url)}`, url);
-  }
-  return parsed;
-}
-
-const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status);
-
 async function sizeOf(file: string): Promise<number | undefined> {
   try {
     return (await fsp.stat(file)).size;
@@ -477,15 +303,6 @@ async function sizeOf(file: string): Promise<number | undefined> {
   }
 }
 
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
-
-const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** 548105171 → "548.1 MB" (decimal units, as the hub shows sizes). */
