@@ -14,6 +14,7 @@ import {
   RESIDENTIAL_BUILDING_ENV,
 } from '../lib/datasets/residential-building';
 import { RESIDENTIAL_BUILDING_ZIP_URL, unpackWorkbook } from '../lib/datasets/residential-building-unpack';
+import { progressBar } from './progress-bar';
 
 const UCI_PAGE = 'https://archive.ics.uci.edu/dataset/437/residential+building+data+set';
 const CITATION =
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   await download(values.url as string, zip, {
     label: 'UCI Residential Building (dataset 437)',
     overwrite: force,
+    onProgress: progressBar(),
     hints: {
       offline: `no connection to UCI: ${BY_HAND}`,
       'not-found': `UCI may have moved the file: ${BY_HAND}`,

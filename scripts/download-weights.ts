@@ -5,6 +5,7 @@
  */
 import { DownloadError } from '../lib/io/download-error';
 import { describeWeights, downloadWeights, HUB_MODELS, isHubModel } from '../lib/weights/hub';
+import { progressBar } from './progress-bar';
 
 const usage = `usage: npm run weights -- <${HUB_MODELS.join('|')}> [--dir <folder>] [--force]`;
 
@@ -47,9 +48,14 @@ async function main(): Promise<void> {
     process.stderr.write('\ninterrupted: the partial download stays as *.part; run the same command again to resume\n');
     process.exit(130);
   });
-  for (const name of args.names) {
-    const result = await downloadWeights(name, { dir: args.dir, force: args.force });
-    console.log(describeWeights(result));
+  const progress = progressBar();
+  try {
+    for (const name of args.names) {
+      const result = await downloadWeights(name, { dir: args.dir, force: args.force, onProgress: progress });
+      console.log(describeWeights(result));
+    }
+  } finally {
+    progress.stop();
   }
 }
 

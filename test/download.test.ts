@@ -7,13 +7,14 @@ import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { download } from '../lib/io/download';
 import { DownloadError, toDownloadError } from '../lib/io/download-error';
-import { captureOutput, closedPort, FakeHub, MODEL_BYTES, MODEL_SHA256, startFakeHub } from './download-hub-server';
+import { Progress } from '../lib/io/progress';
+import { closedPort, FakeHub, MODEL_BYTES, MODEL_SHA256, startFakeHub } from './download-hub-server';
 
 let hub: FakeHub;
 let tmp: string;
 let dest: string;
 const modelUrl = () => `${hub.endpoint}/openai-community/gpt2/resolve/main/model.safetensors`;
-const quiet = { output: null, retries: 2 } as const;
+const quiet = { retries: 2 } as const;
 const cdnGets = () => hub.log.filter((r) => r.server === 'cdn' && r.method === 'GET');
 
 beforeAll(async () => {
@@ -231,22 +232,27 @@ describe('download', () => {
     expect(hub.log).toEqual([]);
   });
 
-  it('prints a few plain lines when the output is not a terminal', async () => {
-    const out = captureOutput(false);
-    await download(modelUrl(), dest, { output: out, sha256: MODEL_SHA256 });
-    const lines = out.text().trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe(`model.safetensors: downloading 14.3 MB from ${new URL(hub.endpoint).host}`);
-    expect(lines[1]).toMatch(/^model\.safetensors: 14\.3 MB done in \d+\.\d s \(.* MB\/s\), sha256 verified$/);
-    expect(out.text()).not.toMatch(/[\r\x1b]/); // no cursor control
+  it('reports progress through the callback: from the first byte to the whole file, finished once', async () => {
+    const reports: Progress[] = [];
+    await download(modelUrl(), dest, { ...quiet, label: 'gpt2/model.safetensors', onProgress: (p) => reports.push({ ...p }) });
+    expect(reports[0]).toEqual({ label: 'gpt2/model.safetensors', done: 0, total: MODEL_BYTES.length, unit: 'bytes' });
+    expect(reports.at(-1)).toEqual({ label: 'gpt2/model.safetensors', done: MODEL_BYTES.length, total: MODEL_BYTES.length, unit: 'bytes', finished: true });
+    expect(reports.filter((p) => p.finished)).toHaveLength(1);
+    const done = reports.map((p) => p.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b)); // never goes back
+    expect(reports.length).toBeGreaterThan(10); // as the bytes arrive, not only at the ends
   });
 
-  it('draws a bar with bytes, rate and ETA on a terminal', async () => {
-    const out = captureOutput(true);
-    await download(modelUrl(), dest, { output: out, label: 'gpt2/model.safetensors' });
-    const text = out.text();
-    expect(text).toContain('gpt2/model.safetensors [');
-    expect(text).toMatch(/\] 100% 14\.3 MB\/14\.3 MB (\S+ [kMG]B|--) ?\/s ETA \S+/);
+  it('reports a resumed drop as a note, then goes on from the bytes on disk', async () => {
+    hub.faults.cut = { bytes: 5_000_000, times: 1 };
+    const reports: Progress[] = [];
+    await download(modelUrl(), dest, { ...quiet, onProgress: (p) => reports.push({ ...p }) });
+    const notes = reports.filter((p) => p.note !== undefined);
+    expect(notes).toHaveLength(1);
+    expect(notes[0].note).toMatch(/^connection to 127\.0\.0\.1:\d+ (lost|closed at \d+ of 14321680 bytes).*; resuming at [\d.]+ MB \(retry 1 of 2\)$/);
+    const after = reports[reports.indexOf(notes[0]) + 1];
+    expect(after.done).toBe(notes[0].done);
+    expect(after.done).toBeGreaterThan(0);
   });
 });
 

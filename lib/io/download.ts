@@ -1,7 +1,7 @@
 /**
  * Downloads one file over HTTP(S): follows redirects, resumes from `<dest>.part` with an HTTP Range
  * request after a dropped connection (in this call or a later one), checks a sha256 over every byte
- * (the resumed ones included), shows a progress bar on a terminal, and puts nothing under `dest`
+ * (the resumed ones included), reports progress through a callback, and puts nothing under `dest`
  * until the file is complete and verified. Errors are one line that says what to do.
  */
 import { createHash, Hash } from 'node:crypto';
@@ -9,9 +9,9 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SingleBar } from 'cli-progress';
 import { DownloadError, DownloadHints, fileError, safeHost, statusError, toDownloadError, withHint } from './download-error';
 import { get, parseUrl, RequestOptions } from './http-request';
+import { ProgressCallback } from './progress';
 
 export interface DownloadOptions extends RequestOptions {
   /** Expected sha256 (64 hex digits). A mismatch deletes the partial file. */
@@ -20,8 +20,8 @@ export interface DownloadOptions extends RequestOptions {
   expectedSize?: number;
   /** Name shown in progress and messages; the file name of `dest` by default. */
   label?: string;
-  /** Where progress goes: a bar on a TTY, a few plain lines otherwise; `null` for silence. Default stderr. */
-  output?: NodeJS.WritableStream | null;
+  /** Called as bytes arrive (unit 'bytes'), with a note when a dropped connection is resumed, and once finished. */
+  onProgress?: ProgressCallback;
   /** How many times a dropped connection is resumed within this call (default 5). */
   retries?: number;
   /** Replace `dest` even if it exists (default: an existing `dest` is returned untouched, no request). */
@@ -85,31 +85,27 @@ async function downloadLocked(
   options: DownloadOptions,
 ): Promise<DownloadResult> {
   const hints = options.hints ?? {};
-  const progress = new Progress(options.output === undefined ? process.stderr : options.output, label);
   const state = await resumeState(part, options.expectedSize);
+  const report: Report = (extra = {}) => options.onProgress?.({ label, done: state.bytes, total: state.total, unit: 'bytes', ...extra });
   const resumedFrom = state.bytes;
   await checkFreeSpace(path.dirname(target), options.expectedSize, state.bytes, label, hints);
 
   const retries = options.retries ?? 5;
-  try {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await transfer(url, part, state, options, progress);
-        break;
-      } catch (e) {
-        const err = toDownloadError(e, url, part, hints);
-        if (err.kind !== 'interrupted' || attempt >= retries) {
-          // The network went away mid-file: say that what arrived is kept for the next run.
-          const resumable = (err.kind === 'interrupted' || err.kind === 'offline') && state.bytes > 0;
-          if (!resumable) throw err;
-          throw new DownloadError(err.kind, `${label}: ${err.message}; ${formatBytes(state.bytes)} kept in ${part}: run again to resume`, url, err.status);
-        }
-        progress.note(`${label}: ${err.message}; resuming at ${formatBytes(state.bytes)} (retry ${attempt + 1} of ${retries})`);
-        await sleep(Math.min(500 * 2 ** attempt, 8000));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await transfer(url, part, state, options, report);
+      break;
+    } catch (e) {
+      const err = toDownloadError(e, url, part, hints);
+      if (err.kind !== 'interrupted' || attempt >= retries) {
+        // The network went away mid-file: say that what arrived is kept for the next run.
+        const resumable = (err.kind === 'interrupted' || err.kind === 'offline') && state.bytes > 0;
+        if (!resumable) throw err;
+        throw new DownloadError(err.kind, `${label}: ${err.message}; ${formatBytes(state.bytes)} kept in ${part}: run again to resume`, url, err.status);
       }
+      report({ note: `${err.message}; resuming at ${formatBytes(state.bytes)} (retry ${attempt + 1} of ${retries})` });
+      await sleep(Math.min(500 * 2 ** attempt, 8000));
     }
-  } finally {
-    progress.stop();
   }
 
   const sha256 = state.hash.digest('hex');
@@ -129,7 +125,7 @@ async function downloadLocked(
   await fsp.rename(part, target).catch((e) => {
     throw fileError(e, target, hints);
   });
-  progress.done(state.bytes, state.received, expectedSha !== undefined);
+  report({ total: state.bytes, finished: true });
   return { path: target, bytes: state.bytes, sha256, verified: expectedSha !== undefined, downloadedBytes: state.received, resumedFrom, skipped: false };
 }
 
@@ -170,7 +166,11 @@ interface ResumeState {
   bytes: number; // bytes in the .part file, all of them hashed
   hash: Hash;
   received: number; // bytes that came over the network in this call
+  total?: number; // the file's size, once a response has said it
 }
+
+/** Tells the caller where the download stands (see DownloadOptions.onProgress). */
+type Report = (extra?: { total?: number; note?: string; finished?: boolean }) => void;
 
 /** Hashes what a previous run left in the .part file so the checksum covers the resumed bytes. */
 async function resumeState(part: string, expectedSize: number | undefined): Promise<ResumeState> {
@@ -198,7 +198,7 @@ async function restart(part: string, state: ResumeState): Promise<void> {
 }
 
 /** One GET: appends the body to `part` from `state.bytes` on; throws on a drop (state stays exact). */
-async function transfer(url: string, part: string, state: ResumeState, options: DownloadOptions, progress: Progress): Promise<void> {
+async function transfer(url: string, part: string, state: ResumeState, options: DownloadOptions, report: Report): Promise<void> {
   const headers: Record<string, string> = { ...options.headers, 'accept-encoding': 'identity' };
   if (state.bytes > 0) headers.range = `bytes=${state.bytes}-`;
   const res = await get(url, headers, options);
@@ -211,13 +211,13 @@ async function transfer(url: string, part: string, state: ResumeState, options: 
     const whole = /\/(\d+)$/.exec(String(res.headers['content-range'] ?? ''));
     if (whole && Number(whole[1]) === state.bytes) return;
     await restart(part, state);
-    return transfer(url, part, state, options, progress);
+    return transfer(url, part, state, options, report);
   } else if (status === 206) {
     const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(res.headers['content-range'] ?? ''));
     if (!range || Number(range[1]) !== state.bytes) {
       res.destroy();
       await restart(part, state);
-      return transfer(url, part, state, options, progress);
+      return transfer(url, part, state, options, report);
     }
     total = range[3] === '*' ? undefined : Number(range[3]);
   } else if (status === 200) {
@@ -233,10 +233,11 @@ async function transfer(url: string, part: string, state: ResumeState, options: 
     res.destroy();
     throw new DownloadError('size', `${options.label ?? path.basename(part, '.part')}: the server has ${total} bytes, expected ${options.expectedSize}`, url);
   }
-  progress.start(total, state.bytes, safeHost(url));
+  state.total = total;
+  report();
   const file = await fsp.open(part, 'a');
   try {
-    await pipeline(res, appendingWriter(file, state, progress));
+    await pipeline(res, appendingWriter(file, state, report));
   } finally {
     await file.close();
   }
@@ -246,7 +247,7 @@ async function transfer(url: string, part: string, state: ResumeState, options: 
 }
 
 /** Writes each chunk, then hashes and counts it, so the hash always matches the bytes on disk. */
-function appendingWriter(file: fsp.FileHandle, state: ResumeState, progress: Progress): Writable {
+function appendingWriter(file: fsp.FileHandle, state: ResumeState, report: Report): Writable {
   return new Writable({
     highWaterMark: 1 << 20,
     write(chunk: Buffer, _encoding, callback) {
@@ -254,7 +255,7 @@ function appendingWriter(file: fsp.FileHandle, state: ResumeState, progress: Pro
         state.hash.update(chunk);
         state.bytes += chunk.length;
         state.received += chunk.length;
-        progress.update(state.bytes);
+        report();
         callback();
       }, callback);
     },
@@ -316,110 +317,4 @@ export function formatBytes(n: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '--';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-/**
- * Progress: cli-progress's bar on a terminal; on anything else one line when a transfer starts and
- * one when the file is done, so logs stay short. Rate and ETA come from the last few seconds.
- */
-class Progress {
-  private bar: SingleBar | undefined;
-  private total: number | undefined;
-  private samples: Array<[number, number]> = []; // [time ms, bytes]
-  private lastDraw = 0;
-  private latest = 0;
-  private readonly startTime = Date.now();
-  private readonly tty: boolean;
-
-  constructor(
-    private readonly output: NodeJS.WritableStream | null,
-    private readonly label: string,
-  ) {
-    this.tty = (output as { isTTY?: boolean } | null)?.isTTY === true;
-  }
-
-  start(total: number | undefined, done: number, host: string): void {
-    if (!this.output) return;
-    this.total = total;
-    this.latest = done;
-    this.samples = [[Date.now(), done]];
-    if (!this.tty) {
-      const size = total === undefined ? 'unknown size' : formatBytes(total);
-      const from = done > 0 ? `resuming at ${formatBytes(done)} of ${size}` : size;
-      this.output.write(`${this.label}: downloading ${from} from ${host}\n`);
-      return;
-    }
-    if (!this.bar) {
-      const format = total === undefined ? '{label} {done} {rate}' : '{label} [{bar}] {percentage}% {done}/{size} {rate} ETA {remaining}';
-      // The bar takes what the numbers (about 45 columns) and the label leave of the terminal's width.
-      const columns = (this.output as { columns?: number }).columns ?? 80;
-      const barsize = Math.max(8, Math.min(30, columns - this.label.length - 48));
-      // linewrap: true trims the line to the terminal width without switching the terminal's wrapping
-      // off, so a Ctrl-C mid-download leaves the terminal as it was (the cursor stays visible too).
-      this.bar = new SingleBar({ format, stream: this.output, barsize, linewrap: true, fps: 10 });
-      this.bar.start(total ?? 1, done, this.payload(done));
-    } else {
-      this.bar.setTotal(total ?? 1);
-      this.bar.update(done, this.payload(done));
-    }
-  }
-
-  update(done: number): void {
-    this.latest = done;
-    if (!this.bar) return;
-    const now = Date.now();
-    if (now - this.lastDraw < 100) return;
-    this.lastDraw = now;
-    this.samples.push([now, done]);
-    while (this.samples.length > 2 && now - this.samples[0][0] > 5000) this.samples.shift();
-    this.bar.update(done, this.payload(done));
-  }
-
-  note(line: string): void {
-    if (!this.output) return;
-    if (this.bar) {
-      this.bar.stop();
-      this.bar = undefined;
-    }
-    this.output.write(line + '\n');
-  }
-
-  done(bytes: number, received: number, verified: boolean): void {
-    this.stop();
-    if (!this.output || this.tty) return;
-    const seconds = (Date.now() - this.startTime) / 1000;
-    const rate = seconds > 0 ? ` (${formatBytes(received / seconds)}/s)` : '';
-    this.output.write(`${this.label}: ${formatBytes(bytes)} done in ${seconds.toFixed(1)} s${rate}${verified ? ', sha256 verified' : ''}\n`);
-  }
-
-  stop(): void {
-    if (this.bar) {
-      this.bar.update(this.latest, this.payload(this.latest)); // updates are throttled: draw the last one
-      this.bar.stop();
-      this.bar = undefined;
-    }
-  }
-
-  private payload(done: number) {
-    const [t0, b0] = this.samples[0];
-    const seconds = (Date.now() - t0) / 1000;
-    const rate = seconds > 0.05 ? (done - b0) / seconds : 0;
-    const left = this.total === undefined ? undefined : this.total - done;
-    const remaining = left === undefined ? Infinity : left <= 0 ? 0 : rate > 0 ? left / rate : Infinity;
-    return {
-      label: this.label,
-      done: formatBytes(done),
-      size: this.total === undefined ? '?' : formatBytes(this.total),
-      rate: rate > 0 ? `${formatBytes(rate)}/s` : '-- /s',
-      remaining: formatDuration(remaining),
-    };
-  }
 }

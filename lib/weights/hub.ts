@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { download, formatBytes } from '../io/download';
 import { DownloadError, DownloadHints } from '../io/download-error';
 import { probe, ProbeResponse } from '../io/http-request';
+import { ProgressCallback } from '../io/progress';
 
 export const HUB_MODELS = ['gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl'] as const;
 export type HubModel = (typeof HUB_MODELS)[number];
@@ -53,8 +54,8 @@ export interface DownloadWeightsOptions {
   revision?: string; // default 'main'
   /** Download again even when the files are present. */
   force?: boolean;
-  /** Progress output (see `download`); default stderr, `null` for silence. */
-  output?: NodeJS.WritableStream | null;
+  /** Called as each file's bytes arrive (see `download`); nothing is drawn by the library. */
+  onProgress?: ProgressCallback;
   retries?: number;
 }
 
@@ -109,7 +110,7 @@ export async function downloadWeights(name: string, options: DownloadWeightsOpti
       headers,
       hints,
       label: `${name}/${file}`,
-      output: options.output,
+      onProgress: options.onProgress,
       retries: options.retries,
       overwrite: options.force,
     });
