@@ -144,6 +144,34 @@ describe('downloadWeights', () => {
     expect(readFileSync(path.join(tmp, 'gpt2', 'model.safetensors')).equals(MODEL_BYTES)).toBe(true);
   });
 
+  it('fetches a model that changed since its .part was kept whole, even from a mirror that gives no sha256', async () => {
+    hub.faults.cut = { bytes: 6_000_000, times: 1 };
+    await failure(downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, retries: 0 }));
+    const part = path.join(tmp, 'gpt2', 'model.safetensors.part');
+    expect(readFileSync(part).length).toBeGreaterThan(1000);
+
+    hub.reset();
+    const changed = Buffer.from(MODEL_BYTES);
+    changed[1000] ^= 0xff; // inside the kept part: splicing would keep the old byte
+    Object.assign(hub.faults, { body: changed, noSha256: true });
+    const d = await downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp });
+    expect(d.files[1].sha256).toBeUndefined();
+    expect(readFileSync(path.join(tmp, 'gpt2', 'model.safetensors')).equals(changed)).toBe(true);
+    expect(readdirSync(path.join(tmp, 'gpt2')).sort()).toEqual(['config.json', 'model.safetensors']);
+  });
+
+  it('a CDN that answers ranges wrongly: one line naming the server, the .part kept, and a mirror suggested', async () => {
+    hub.faults.cut = { bytes: 6_000_000, times: 1 };
+    await failure(downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp, retries: 0 }));
+    const part = readFileSync(path.join(tmp, 'gpt2', 'model.safetensors.part'));
+    hub.reset();
+    hub.faults.badContentRange = 'missing';
+    const err = await failure(downloadWeights('gpt2', { endpoint: hub.endpoint, dir: tmp }));
+    expect(err.message).toMatch(/^gpt2\/model\.safetensors: 127\.0\.0\.1:\d+ answered a request from byte 0 with 206 Partial Content and no Content-Range: try again later, or set HF_ENDPOINT to a mirror; [\d.]+ MB kept in .*model\.safetensors\.part: run again to resume$/);
+    expect(readFileSync(path.join(tmp, 'gpt2', 'model.safetensors.part')).equals(part)).toBe(true);
+    expect(hub.log.filter((l) => l.server === 'cdn')).toHaveLength(2);
+  }, 20_000); // before the fix it asked again and again, without end
+
   it('offline: says to copy the file or set GPT2_WEIGHTS', async () => {
     const err = await failure(downloadWeights('gpt2', { endpoint: await closedPort(), dir: tmp }));
     expect(err.kind).toBe('offline');

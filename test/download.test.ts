@@ -220,7 +220,9 @@ describe('download', () => {
   it('rejects a file whose size differs from the expected one', async () => {
     const err = await failure(download(modelUrl(), dest, { ...quiet, expectedSize: MODEL_BYTES.length + 1 }));
     expect(err.kind).toBe('size');
-    expect(err.message).toContain(`the server has ${MODEL_BYTES.length} bytes, expected ${MODEL_BYTES.length + 1}`);
+    expect(err.message).toBe(
+      `model.safetensors: ${new URL(hub.cdn).host} has ${MODEL_BYTES.length} bytes, expected ${MODEL_BYTES.length + 1}; deleted the partial file ${dest}.part: run again to download it afresh`,
+    );
     expect(existsSync(dest)).toBe(false);
   });
 
@@ -253,6 +255,89 @@ describe('download', () => {
     const after = reports[reports.indexOf(notes[0]) + 1];
     expect(after.done).toBe(notes[0].done);
     expect(after.done).toBeGreaterThan(0);
+  });
+});
+
+describe('download from a server that misbehaves', () => {
+  /** The model file as a new version would be: same size, one byte changed near the start. */
+  const newVersion = () => {
+    const bytes = Buffer.from(MODEL_BYTES);
+    bytes[1000] ^= 0xff;
+    return bytes;
+  };
+
+  it.each(['missing', 'shifted'] as const)(
+    'asks once for the whole file, then stops with the .part intact, when ranged answers have a wrong Content-Range (%s)',
+    async (fault) => {
+      const prefix = MODEL_BYTES.subarray(0, 3_000_000);
+      writeFileSync(dest + '.part', prefix);
+      hub.faults.badContentRange = fault;
+      const err = await failure(download(modelUrl(), dest, { ...quiet, retries: 5, sha256: MODEL_SHA256, hints: { http: 'try a mirror' } }));
+      expect(err.kind).toBe('http');
+      const host = new URL(hub.cdn).host;
+      const got = fault === 'missing' ? 'no Content-Range' : 'Content-Range "bytes 1-14321679/14321680"';
+      expect(err.message).toBe(
+        `model.safetensors: ${host} answered a request from byte 0 with 206 Partial Content and ${got}: try a mirror; 3.0 MB kept in ${dest}.part: run again to resume`,
+      );
+      expect(cdnGets().map((g) => g.headers.range)).toEqual(['bytes=3000000-', undefined]);
+      expect(readFileSync(dest + '.part').equals(prefix)).toBe(true);
+      expect(existsSync(dest)).toBe(false);
+    },
+    20_000, // before the fix it asked again and again, without end
+  );
+
+  it('stops as soon as a chunked body runs past the announced size, and keeps nothing of it', async () => {
+    hub.faults.overlong = 200_000_000; // the server would send 200 MB more than the file has
+    const reports: Progress[] = [];
+    const expectedSize = MODEL_BYTES.length;
+    const err = await failure(download(modelUrl(), dest, { ...quiet, expectedSize, onProgress: (p) => reports.push({ ...p }) }));
+    expect(err.kind).toBe('size');
+    const host = new URL(hub.cdn).host;
+    expect(err.message).toBe(`model.safetensors: ${host} sent more than the 14321680 bytes expected; deleted the partial file ${dest}.part: run again to download it afresh`);
+    expect(Math.max(...reports.map((p) => p.done))).toBeLessThanOrEqual(expectedSize);
+    expect(cdnGets()[0].completed).toBe(false); // the client stopped reading long before the server was done
+    expect(cdnGets()).toHaveLength(1);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('starts over, sending If-Range with the ETag the .part was of, when the file changed on the server', async () => {
+    hub.faults.cut = { bytes: 5_000_000, times: 1 };
+    await failure(download(modelUrl(), dest, { ...quiet, retries: 0 }));
+    const partBytes = readFileSync(dest + '.part').length;
+    expect(partBytes).toBeGreaterThan(1000); // the changed byte is inside what was kept
+
+    hub.reset();
+    hub.faults.body = newVersion(); // no sha256 given: only the version check can tell
+    const r = await download(modelUrl(), dest, quiet);
+    expect(readFileSync(dest).equals(newVersion())).toBe(true);
+    expect(r).toMatchObject({ resumedFrom: partBytes, downloadedBytes: MODEL_BYTES.length, verified: false });
+    const [get] = cdnGets();
+    expect(get.headers.range).toBe(`bytes=${partBytes}-`);
+    expect(get.headers['if-range']).toBe(`"${MODEL_SHA256}"`);
+    expect(cdnGets()).toHaveLength(1); // the server's If-Range answer was the whole new file
+    expect(readdirSync(tmp)).toEqual(['model.safetensors']);
+  });
+
+  it('starts over when a server that ignores If-Range answers with another ETag', async () => {
+    hub.faults.cut = { bytes: 5_000_000, times: 1 };
+    await failure(download(modelUrl(), dest, { ...quiet, retries: 0 }));
+    hub.reset();
+    hub.faults.body = newVersion();
+    hub.faults.ignoreIfRange = true;
+    const reports: Progress[] = [];
+    await download(modelUrl(), dest, { ...quiet, onProgress: (p) => reports.push({ ...p }) });
+    expect(readFileSync(dest).equals(newVersion())).toBe(true);
+    expect(cdnGets().map((g) => g.headers.range)).toEqual([expect.stringMatching(/^bytes=\d+-$/), undefined]);
+    expect(reports.find((p) => p.note)?.note).toMatch(/^the file changed on 127\.0\.0\.1:\d+ \(ETag "[0-9a-f]{64}", now "[0-9a-f]{64}"\); starting over \(retry 1 of 2\)$/);
+  });
+
+  it('starts over from a .part of unknown version when there is no sha256 to check it', async () => {
+    writeFileSync(dest + '.part', MODEL_BYTES.subarray(0, 3_000_000)); // left by another program, or another file
+    hub.faults.body = newVersion();
+    const r = await download(modelUrl(), dest, quiet);
+    expect(readFileSync(dest).equals(newVersion())).toBe(true);
+    expect(r).toMatchObject({ resumedFrom: 0, downloadedBytes: MODEL_BYTES.length });
+    expect(cdnGets().map((g) => g.headers.range)).toEqual([undefined]);
   });
 });
 

@@ -3,6 +3,11 @@
  * request after a dropped connection (in this call or a later one), checks a sha256 over every byte
  * (the resumed ones included), reports progress through a callback, and puts nothing under `dest`
  * until the file is complete and verified. Errors are one line that says what to do.
+ *
+ * A server is not trusted further than it proves: the ETag of the version a .part holds is kept
+ * beside it (`<dest>.part.etag`) and sent as If-Range, so a changed file is fetched whole rather than
+ * spliced; a part that starts elsewhere than asked is never appended; a body longer than the file
+ * is cut off at once; and retries and restarts together stay within `retries`.
  */
 import { createHash, Hash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
@@ -85,7 +90,7 @@ async function downloadLocked(
   options: DownloadOptions,
 ): Promise<DownloadResult> {
   const hints = options.hints ?? {};
-  const state = await resumeState(part, options.expectedSize);
+  const state = await resumeState(part, options.expectedSize, expectedSha);
   const report: Report = (extra = {}) => options.onProgress?.({ label, done: state.bytes, total: state.total, unit: 'bytes', ...extra });
   const resumedFrom = state.bytes;
   await checkFreeSpace(path.dirname(target), options.expectedSize, state.bytes, label, hints);
@@ -97,24 +102,29 @@ async function downloadLocked(
       break;
     } catch (e) {
       const err = toDownloadError(e, url, part, hints);
+      if (err.kind === 'size') {
+        await removePart(part);
+        throw new DownloadError('size', `${label}: ${err.message}; deleted the partial file ${part}: run again to download it afresh`, url);
+      }
       if (err.kind !== 'interrupted' || attempt >= retries) {
-        // The network went away mid-file: say that what arrived is kept for the next run.
-        const resumable = (err.kind === 'interrupted' || err.kind === 'offline') && state.bytes > 0;
+        // The bytes on disk are a true prefix of the file: say that they are kept for the next run.
+        const resumable = ['interrupted', 'offline', 'http'].includes(err.kind) && state.bytes > 0;
         if (!resumable) throw err;
         throw new DownloadError(err.kind, `${label}: ${err.message}; ${formatBytes(state.bytes)} kept in ${part}: run again to resume`, url, err.status);
       }
-      report({ note: `${err.message}; resuming at ${formatBytes(state.bytes)} (retry ${attempt + 1} of ${retries})` });
+      const next = state.fromStart || state.bytes === 0 ? 'starting over' : `resuming at ${formatBytes(state.bytes)}`;
+      report({ note: `${err.message}; ${next} (retry ${attempt + 1} of ${retries})` });
       await sleep(Math.min(500 * 2 ** attempt, 8000));
     }
   }
 
   const sha256 = state.hash.digest('hex');
   if (options.expectedSize !== undefined && state.bytes !== options.expectedSize) {
-    await fsp.rm(part, { force: true });
+    await removePart(part);
     throw new DownloadError('size', `${label}: got ${state.bytes} bytes, expected ${options.expectedSize}; deleted the partial file ${part}: run again to download it afresh`, url);
   }
   if (expectedSha !== undefined && sha256 !== expectedSha) {
-    await fsp.rm(part, { force: true });
+    await removePart(part);
     throw new DownloadError(
       'checksum',
       `${label}: checksum mismatch (sha256 ${sha256}, expected ${expectedSha}); deleted the partial file ${part}: run again to download it afresh`,
@@ -125,6 +135,7 @@ async function downloadLocked(
   await fsp.rename(part, target).catch((e) => {
     throw fileError(e, target, hints);
   });
+  await fsp.rm(versionFile(part), { force: true });
   report({ total: state.bytes, finished: true });
   return { path: target, bytes: state.bytes, sha256, verified: expectedSha !== undefined, downloadedBytes: state.received, resumedFrom, skipped: false };
 }
@@ -167,18 +178,28 @@ interface ResumeState {
   hash: Hash;
   received: number; // bytes that came over the network in this call
   total?: number; // the file's size, once a response has said it
+  etag?: string; // the version the .part holds, as the server's strong ETag
+  fromStart: boolean; // the next request asks for the whole file: the server's last part was unusable
 }
 
 /** Tells the caller where the download stands (see DownloadOptions.onProgress). */
 type Report = (extra?: { total?: number; note?: string; finished?: boolean }) => void;
 
-/** Hashes what a previous run left in the .part file so the checksum covers the resumed bytes. */
-async function resumeState(part: string, expectedSize: number | undefined): Promise<ResumeState> {
+/** Where the ETag of the version in `<dest>.part` is kept. */
+const versionFile = (part: string) => part + '.etag';
+
+/**
+ * Picks up what a previous run left in the .part file, hashed so the checksum covers the resumed
+ * bytes. A .part longer than the file, or of no known version with no sha256 to check it, is dropped.
+ */
+async function resumeState(part: string, expectedSize: number | undefined, expectedSha: string | undefined): Promise<ResumeState> {
+  const fresh: ResumeState = { bytes: 0, hash: createHash('sha256'), received: 0, fromStart: false };
   const size = await sizeOf(part);
-  if (size === undefined || size === 0) return { bytes: 0, hash: createHash('sha256'), received: 0 };
-  if (expectedSize !== undefined && size > expectedSize) {
-    await fsp.rm(part, { force: true }); // longer than the file can be: not a prefix of it
-    return { bytes: 0, hash: createHash('sha256'), received: 0 };
+  if (!size) return fresh;
+  const etag = await fsp.readFile(versionFile(part), 'utf8').catch(() => undefined);
+  if ((expectedSize !== undefined && size > expectedSize) || (etag === undefined && expectedSha === undefined)) {
+    await removePart(part);
+    return fresh;
   }
   const hash = createHash('sha256');
   let bytes = 0;
@@ -186,42 +207,66 @@ async function resumeState(part: string, expectedSize: number | undefined): Prom
     hash.update(chunk);
     bytes += chunk.length;
   }
-  return { bytes, hash, received: 0 };
+  return { bytes, hash, received: 0, etag, fromStart: false };
 }
 
-async function restart(part: string, state: ResumeState): Promise<void> {
-  await fsp.truncate(part, 0).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e;
-  });
-  state.bytes = 0;
-  state.hash = createHash('sha256');
+/** Empties the .part for a body that starts at byte 0, and records which version of the file it holds. */
+async function restart(part: string, state: ResumeState, etag: string | undefined): Promise<void> {
+  if (state.bytes > 0) await fsp.truncate(part, 0); // state.bytes is always the .part's size
+  if (etag) await fsp.writeFile(versionFile(part), etag);
+  else await fsp.rm(versionFile(part), { force: true });
+  Object.assign(state, { bytes: 0, hash: createHash('sha256'), etag, fromStart: false });
 }
 
-/** One GET: appends the body to `part` from `state.bytes` on; throws on a drop (state stays exact). */
+async function removePart(part: string): Promise<void> {
+  await fsp.rm(part, { force: true });
+  await fsp.rm(versionFile(part), { force: true });
+}
+
+/**
+ * One GET: appends the body to `part` from `state.bytes` on; throws on a drop (state stays exact).
+ * A server's answer is used only when it is the part asked for, of the version on disk.
+ */
 async function transfer(url: string, part: string, state: ResumeState, options: DownloadOptions, report: Report): Promise<void> {
   const headers: Record<string, string> = { ...options.headers, 'accept-encoding': 'identity' };
-  if (state.bytes > 0) headers.range = `bytes=${state.bytes}-`;
-  const res = await get(url, headers, options);
+  const from = state.fromStart ? 0 : state.bytes;
+  if (from > 0) {
+    headers.range = `bytes=${from}-`;
+    // A server with another version than the .part's answers If-Range with the whole new file.
+    if (state.etag) headers['if-range'] = state.etag;
+  }
+  const { response: res, url: answered } = await get(url, headers, options);
+  const host = answered.host;
   const status = res.statusCode ?? 0;
+  const etag = strongEtag(res.headers.etag);
   let total: number | undefined;
 
-  if (status === 416 && state.bytes > 0) {
+  if (status === 416 && from > 0) {
     // Range beyond the end: either the .part file is already whole, or it is from another file.
     res.resume();
     const whole = /\/(\d+)$/.exec(String(res.headers['content-range'] ?? ''));
     if (whole && Number(whole[1]) === state.bytes) return;
-    await restart(part, state);
-    return transfer(url, part, state, options, report);
+    await restart(part, state, etag);
+    throw new DownloadError('interrupted', `${host} has no byte ${from} (HTTP 416): ${part} is not of this file`, url, status);
   } else if (status === 206) {
-    const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(res.headers['content-range'] ?? ''));
-    if (!range || Number(range[1]) !== state.bytes) {
+    const contentRange = res.headers['content-range'];
+    const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(contentRange ?? ''));
+    if (!range || Number(range[1]) !== from) {
       res.destroy();
-      await restart(part, state);
-      return transfer(url, part, state, options, report);
+      const got = contentRange === undefined ? 'no Content-Range' : `Content-Range ${JSON.stringify(contentRange)}`;
+      const problem = `${host} answered a request from byte ${from} with 206 Partial Content and ${got}`;
+      // Ask once for the whole file instead; a server that gets that wrong too cannot be used.
+      if (from === 0) throw withHint('http', problem, url, options.hints ?? {}, status);
+      state.fromStart = true;
+      throw new DownloadError('interrupted', problem, url, status);
+    }
+    if (from > 0 && state.etag && etag && etag !== state.etag) {
+      res.destroy(); // the server ignored If-Range: its part is of another version
+      state.fromStart = true;
+      throw new DownloadError('interrupted', `the file changed on ${host} (ETag ${state.etag}, now ${etag})`, url, status);
     }
     total = range[3] === '*' ? undefined : Number(range[3]);
   } else if (status === 200) {
-    if (state.bytes > 0) await restart(part, state); // the server ignored Range: start over
     const length = res.headers['content-length'];
     total = length === undefined ? undefined : Number(length);
   } else {
@@ -231,26 +276,37 @@ async function transfer(url: string, part: string, state: ResumeState, options: 
 
   if (total !== undefined && options.expectedSize !== undefined && total !== options.expectedSize) {
     res.destroy();
-    throw new DownloadError('size', `${options.label ?? path.basename(part, '.part')}: the server has ${total} bytes, expected ${options.expectedSize}`, url);
+    throw new DownloadError('size', `${host} has ${total} bytes, expected ${options.expectedSize}`, url);
   }
+  if (from > 0 && status === 200) {
+    const why = state.etag && etag && etag !== state.etag ? `the file changed on ${host} (ETag ${state.etag}, now ${etag})` : `${host} sent the whole file`;
+    report({ note: `${why}: starting over` });
+  }
+  if (from === 0 || status === 200) await restart(part, state, etag);
   state.total = total;
   report();
   const file = await fsp.open(part, 'a');
   try {
-    await pipeline(res, appendingWriter(file, state, report));
+    await pipeline(res, appendingWriter(file, state, report, total ?? options.expectedSize, host));
   } finally {
     await file.close();
   }
   if (total !== undefined && state.bytes < total) {
-    throw new DownloadError('interrupted', `connection to ${safeHost(url)} closed at ${state.bytes} of ${total} bytes`, url);
+    throw new DownloadError('interrupted', `connection to ${host} closed at ${state.bytes} of ${total} bytes`, url);
   }
 }
 
-/** Writes each chunk, then hashes and counts it, so the hash always matches the bytes on disk. */
-function appendingWriter(file: fsp.FileHandle, state: ResumeState, report: Report): Writable {
+/**
+ * Writes each chunk, then hashes and counts it, so the hash always matches the bytes on disk. A body
+ * that runs past `limit` (the file's size) is not the file: it is stopped before the disk fills.
+ */
+function appendingWriter(file: fsp.FileHandle, state: ResumeState, report: Report, limit: number | undefined, host: string): Writable {
   return new Writable({
     highWaterMark: 1 << 20,
     write(chunk: Buffer, _encoding, callback) {
+      if (limit !== undefined && state.bytes + chunk.length > limit) {
+        return callback(new DownloadError('size', `${host} sent more than the ${limit} bytes expected`));
+      }
       writeAll(file, chunk).then(() => {
         state.hash.update(chunk);
         state.bytes += chunk.length;
@@ -302,6 +358,12 @@ async function sizeOf(file: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** A strong ETag as the server sent it, quotes included; a weak one (W/) cannot go in If-Range. */
+function strongEtag(value: string | undefined): string | undefined {
+  const tag = value?.trim();
+  return tag && /^"[^"]*"$/.test(tag) ? tag : undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -15,15 +15,18 @@ export interface RequestOptions {
   idleTimeoutMs?: number;
 }
 
-/** GET following redirects; authorization and cookies stay behind when the origin changes. */
-export async function get(url: string, headers: Record<string, string>, options: RequestOptions): Promise<http.IncomingMessage> {
+/**
+ * GET following redirects; authorization and cookies stay behind when the origin changes. Resolves
+ * with the response and the URL that gave it (a CDN's, after the hub's redirect).
+ */
+export async function get(url: string, headers: Record<string, string>, options: RequestOptions): Promise<{ response: http.IncomingMessage; url: URL }> {
   let current = parseUrl(url);
   let sent = { ...headers };
   for (let hop = 0; ; hop++) {
     const res = await request('GET', current, sent, options.idleTimeoutMs);
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
-    if (!isRedirect(status) || !location) return res;
+    if (!isRedirect(status) || !location) return { response: res, url: current };
     res.resume();
     if (hop >= (options.maxRedirects ?? 10)) throw new DownloadError('http', `too many redirects from ${url}`, url, status);
     const next = new URL(location, current);

@@ -91,6 +91,7 @@ export async function downloadWeights(name: string, options: DownloadWeightsOpti
       ? 'HF_TOKEN was sent and refused: check that it is a valid token with read access'
       : 'the repository is private, gated or missing: set HF_TOKEN to a token from https://huggingface.co/settings/tokens',
     'not-found': `check the model name and HF_ENDPOINT (${endpoint})`,
+    http: 'try again later, or set HF_ENDPOINT to a mirror',
   };
 
   const files: WeightsFile[] = [];
