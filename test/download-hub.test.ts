@@ -1,17 +1,14 @@
-// lib/weights/hub.ts and `npm run weights` against a HuggingFace-like hub on loopback
-// (test/download-hub-server.ts). No request leaves 127.0.0.1.
-import { execFile } from 'node:child_process';
+// lib/weights/hub.ts against a HuggingFace-like hub on loopback (test/download-hub-server.ts).
+// No request leaves 127.0.0.1.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DownloadError } from '../lib/io/download-error';
 import { downloadWeights, hubFileInfo, hubFileUrl, sha256FromEtag, weightsFolder } from '../lib/weights/hub';
 import { closedPort, CONFIG_BYTES, FakeHub, MODEL_BYTES, MODEL_SHA256, startFakeHub } from './download-hub-server';
 
 const ROOT = path.resolve(__dirname, '..');
-const run = promisify(execFile);
 
 let hub: FakeHub;
 let tmp: string;
@@ -215,35 +212,5 @@ describe('sha256FromEtag', () => {
     expect(sha256FromEtag('"3b3dd9bd3bd5aaf2f5f1b27e9a4f5b8d2c51e3a7"')).toBeUndefined(); // a git sha1
     expect(sha256FromEtag(`"${sha}-2"`)).toBeUndefined();
     expect(sha256FromEtag(undefined)).toBeUndefined();
-  });
-});
-
-describe('npm run weights (scripts/download-weights.ts)', () => {
-  const script = path.join(ROOT, 'scripts', 'download-weights.ts');
-  const tsx = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const weights = (args: string[], env: Record<string, string> = {}) =>
-    run(process.execPath, [tsx, script, ...args], { cwd: tmp, env: { ...process.env, ...env } }).then(
-      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-    );
-
-  it('downloads into --dir and reports the verified files; plain lines when not on a terminal', async () => {
-    const r = await weights(['gpt2', '--dir', 'weights'], { HF_ENDPOINT: hub.endpoint });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`weights/gpt2/model.safetensors (14.3 MB, downloaded, sha256 verified)`);
-    expect(r.stderr).not.toMatch(/\x1b/);
-    expect(readFileSync(path.join(tmp, 'weights', 'gpt2', 'model.safetensors')).equals(MODEL_BYTES)).toBe(true);
-  });
-
-  it('rejects a wrong name with the valid ones, in one line', async () => {
-    const r = await weights(['gpt-2']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe('error: unknown model "gpt-2": choose one of gpt2, gpt2-medium, gpt2-large, gpt2-xl\n');
-  });
-
-  it('offline: "no network: copy model.safetensors into weights/gpt2/ or set GPT2_WEIGHTS"', async () => {
-    const r = await weights(['gpt2', '--dir', 'weights'], { HF_ENDPOINT: await closedPort() });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: no network: cannot connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\): copy model\.safetensors into weights\/gpt2\/ or set GPT2_WEIGHTS\n$/);
   });
 });

@@ -105,6 +105,24 @@ describe('download', () => {
     expect(existsSync(dest + '.part')).toBe(false);
   });
 
+  it('stops when its signal fires, keeping the .part for the next call to resume', async () => {
+    hub.faults.stall = { bytes: 3_000_000, times: 1 }; // 3 MB, then silence (far shorter than the idle timeout)
+    const controller = new AbortController();
+    const onProgress = (p: Progress) => {
+      if (p.done === 3_000_000) controller.abort(new Error('stopped by the caller'));
+    };
+    const err = await failure(download(modelUrl(), dest, { ...quiet, signal: controller.signal, onProgress }));
+    expect(err.kind).toBe('stopped');
+    expect(err.message).toBe(`model.safetensors: stopped by the caller; 3.0 MB kept in ${dest}.part: run again to resume`);
+    expect(readFileSync(dest + '.part').equals(MODEL_BYTES.subarray(0, 3_000_000))).toBe(true);
+    expect(cdnGets()).toHaveLength(1); // stopped, not retried
+
+    const before = new AbortController();
+    before.abort(new Error('stopped before it began'));
+    const early = await failure(download(modelUrl(), path.join(tmp, 'other.bin'), { ...quiet, signal: before.signal }));
+    expect(early).toMatchObject({ kind: 'stopped', message: 'stopped before it began' });
+  });
+
   it('catches a corrupted byte, deletes the partial file and says so', async () => {
     hub.faults.corruptAt = 1_234_567;
     const err = await failure(download(modelUrl(), dest, { ...quiet, sha256: MODEL_SHA256 }));

@@ -15,6 +15,7 @@ export type DownloadErrorKind =
   | 'checksum' // sha256 mismatch; the .part file was deleted
   | 'size' // the server's size differs from the expected one
   | 'busy' // another download to the same file is running
+  | 'stopped' // the caller's AbortSignal fired (Ctrl-C); the .part file stays for a resume
   | 'invalid'; // bad arguments
 
 export class DownloadError extends Error {
@@ -56,6 +57,11 @@ export function toDownloadError(e: unknown, url: string, file?: string, hints: D
     return withHint('offline', `TLS error talking to ${host}: ${detail}`, url, hints);
   }
   return new DownloadError('http', `download of ${url} failed: ${detail}`, url);
+}
+
+/** The error for a download stopped through its AbortSignal, in the words of the signal's reason. */
+export function stoppedError(signal: AbortSignal, url: string): DownloadError {
+  return new DownloadError('stopped', signal.reason instanceof Error ? signal.reason.message : 'stopped', url);
 }
 
 export function statusError(status: number, url: string, hints: DownloadHints): DownloadError {

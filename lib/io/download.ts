@@ -14,7 +14,8 @@ import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DownloadError, DownloadHints, fileError, safeHost, statusError, toDownloadError, withHint } from './download-error';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DownloadError, DownloadHints, fileError, statusError, stoppedError, toDownloadError, withHint } from './download-error';
 import { get, parseUrl, RequestOptions } from './http-request';
 import { ProgressCallback } from './progress';
 
@@ -90,7 +91,7 @@ async function downloadLocked(
   options: DownloadOptions,
 ): Promise<DownloadResult> {
   const hints = options.hints ?? {};
-  const state = await resumeState(part, options.expectedSize, expectedSha);
+  const state = await resumeState(part, options.expectedSize, expectedSha, options.signal);
   const report: Report = (extra = {}) => options.onProgress?.({ label, done: state.bytes, total: state.total, unit: 'bytes', ...extra });
   const resumedFrom = state.bytes;
   await checkFreeSpace(path.dirname(target), options.expectedSize, state.bytes, label, hints);
@@ -98,23 +99,23 @@ async function downloadLocked(
   const retries = options.retries ?? 5;
   for (let attempt = 0; ; attempt++) {
     try {
+      if (attempt > 0) await sleep(Math.min(500 * 2 ** (attempt - 1), 8000), undefined, { signal: options.signal });
       await transfer(url, part, state, options, report);
       break;
     } catch (e) {
-      const err = toDownloadError(e, url, part, hints);
+      const err = options.signal?.aborted ? stoppedError(options.signal, url) : toDownloadError(e, url, part, hints);
       if (err.kind === 'size') {
         await removePart(part);
         throw new DownloadError('size', `${label}: ${err.message}; deleted the partial file ${part}: run again to download it afresh`, url);
       }
       if (err.kind !== 'interrupted' || attempt >= retries) {
         // The bytes on disk are a true prefix of the file: say that they are kept for the next run.
-        const resumable = ['interrupted', 'offline', 'http'].includes(err.kind) && state.bytes > 0;
+        const resumable = ['interrupted', 'offline', 'http', 'stopped'].includes(err.kind) && state.bytes > 0;
         if (!resumable) throw err;
         throw new DownloadError(err.kind, `${label}: ${err.message}; ${formatBytes(state.bytes)} kept in ${part}: run again to resume`, url, err.status);
       }
       const next = state.fromStart || state.bytes === 0 ? 'starting over' : `resuming at ${formatBytes(state.bytes)}`;
       report({ note: `${err.message}; ${next} (retry ${attempt + 1} of ${retries})` });
-      await sleep(Math.min(500 * 2 ** attempt, 8000));
     }
   }
 
@@ -192,7 +193,7 @@ const versionFile = (part: string) => part + '.etag';
  * Picks up what a previous run left in the .part file, hashed so the checksum covers the resumed
  * bytes. A .part longer than the file, or of no known version with no sha256 to check it, is dropped.
  */
-async function resumeState(part: string, expectedSize: number | undefined, expectedSha: string | undefined): Promise<ResumeState> {
+async function resumeState(part: string, expectedSize: number | undefined, expectedSha: string | undefined, signal?: AbortSignal): Promise<ResumeState> {
   const fresh: ResumeState = { bytes: 0, hash: createHash('sha256'), received: 0, fromStart: false };
   const size = await sizeOf(part);
   if (!size) return fresh;
@@ -204,6 +205,7 @@ async function resumeState(part: string, expectedSize: number | undefined, expec
   const hash = createHash('sha256');
   let bytes = 0;
   for await (const chunk of createReadStream(part) as AsyncIterable<Buffer>) {
+    if (signal?.aborted) throw stoppedError(signal, part); // hashing gigabytes takes a while
     hash.update(chunk);
     bytes += chunk.length;
   }
@@ -365,8 +367,6 @@ function strongEtag(value: string | undefined): string | undefined {
   const tag = value?.trim();
   return tag && /^"[^"]*"$/.test(tag) ? tag : undefined;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** 548105171 → "548.1 MB" (decimal units, as the hub shows sizes). */
 export function formatBytes(n: number): string {

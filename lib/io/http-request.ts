@@ -4,7 +4,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { DownloadError, DownloadHints, statusError, toDownloadError } from './download-error';
+import { DownloadError, DownloadHints, statusError, stoppedError, toDownloadError } from './download-error';
 
 export interface RequestOptions {
   /** Request headers (e.g. `authorization`); credentials are dropped when a redirect leads to another origin. */
@@ -13,6 +13,8 @@ export interface RequestOptions {
   maxRedirects?: number; // default 10
   /** A connection silent this long counts as dropped (default 60 s). */
   idleTimeoutMs?: number;
+  /** Stops the request (and a download: its .part stays for a resume). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function get(url: string, headers: Record<string, string>, options:
   let current = parseUrl(url);
   let sent = { ...headers };
   for (let hop = 0; ; hop++) {
-    const res = await request('GET', current, sent, options.idleTimeoutMs);
+    const res = await request('GET', current, sent, options);
     const status = res.statusCode ?? 0;
     const location = res.headers.location;
     if (!isRedirect(status) || !location) return { response: res, url: current };
@@ -57,9 +59,9 @@ export async function probe(url: string, options: RequestOptions = {}): Promise<
   for (;;) {
     let res: http.IncomingMessage;
     try {
-      res = await request('HEAD', current, { ...options.headers, 'accept-encoding': 'identity' }, options.idleTimeoutMs);
+      res = await request('HEAD', current, { ...options.headers, 'accept-encoding': 'identity' }, options);
     } catch (e) {
-      throw toDownloadError(e, current.href, undefined, hints);
+      throw options.signal?.aborted ? stoppedError(options.signal, current.href) : toDownloadError(e, current.href, undefined, hints);
     }
     res.resume();
     const status = res.statusCode ?? 0;
@@ -77,10 +79,11 @@ export async function probe(url: string, options: RequestOptions = {}): Promise<
   }
 }
 
-function request(method: string, url: URL, headers: Record<string, string>, idleTimeoutMs = 60_000): Promise<http.IncomingMessage> {
+function request(method: string, url: URL, headers: Record<string, string>, options: RequestOptions): Promise<http.IncomingMessage> {
   const client = url.protocol === 'https:' ? https : http;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
-    const req = client.request(url, { method, headers: { 'user-agent': 'gpt2-least-squares-workbook', ...headers } }, resolve);
+    const req = client.request(url, { method, headers: { 'user-agent': 'gpt2-least-squares-workbook', ...headers }, signal: options.signal }, resolve);
     req.on('error', reject);
     // The idle timer stays on the socket while the body streams, so a stalled transfer ends too.
     req.setTimeout(idleTimeoutMs, () => {

@@ -56,6 +56,8 @@ export interface DownloadWeightsOptions {
   force?: boolean;
   /** Called as each file's bytes arrive (see `download`); nothing is drawn by the library. */
   onProgress?: ProgressCallback;
+  /** Stops the download; what arrived stays in `<file>.part` and the next call resumes from it. */
+  signal?: AbortSignal;
   retries?: number;
 }
 
@@ -104,7 +106,7 @@ export async function downloadWeights(name: string, options: DownloadWeightsOpti
       continue;
     }
     const url = hubFileUrl(name, file, endpoint, options.revision);
-    const { sha256, size } = hubFileInfo(await probe(url, { headers, hints }));
+    const { sha256, size } = hubFileInfo(await probe(url, { headers, hints, signal: options.signal }));
     const result = await download(url, dest, {
       sha256,
       expectedSize: size,
@@ -112,6 +114,7 @@ export async function downloadWeights(name: string, options: DownloadWeightsOpti
       hints,
       label: `${name}/${file}`,
       onProgress: options.onProgress,
+      signal: options.signal,
       retries: options.retries,
       overwrite: options.force,
     });
