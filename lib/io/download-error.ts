@@ -9,7 +9,7 @@ export type DownloadErrorKind =
   | 'not-found' // HTTP 404
   | 'unauthorized' // HTTP 401 / 403
   | 'http' // any other unexpected HTTP status or answer
-  | 'interrupted' // the connection dropped or stalled; the .part file stays for a resume
+  | 'interrupted' // the connection dropped or stalled, or an answer could not be used; the .part stays for a resume
   | 'disk-full' // ENOSPC / EDQUOT, or not enough free space for the rest of the file
   | 'filesystem' // cannot create or write the files
   | 'checksum' // sha256 mismatch; the .part file was deleted

@@ -28,7 +28,7 @@ export interface DownloadOptions extends RequestOptions {
   label?: string;
   /** Called as bytes arrive (unit 'bytes'), with a note when a dropped connection is resumed, and once finished. */
   onProgress?: ProgressCallback;
-  /** How many times a dropped connection is resumed within this call (default 5). */
+  /** How many times a failed request (a drop, a stall, a 5xx, an answer that cannot be used) is retried in this call (default 5). */
   retries?: number;
   /** Replace `dest` even if it exists (default: an existing `dest` is returned untouched, no request). */
   overwrite?: boolean;
