@@ -1,59 +1,49 @@
 /**
- * `npm run weights -- <gpt2|gpt2-medium|gpt2-large|gpt2-xl> [--dir <folder>] [--force]`
- * Fetches config.json and model.safetensors from the HuggingFace hub into weights/<name>/,
- * with a progress bar, resume after an interruption, and a sha256 check. Honours HF_ENDPOINT and HF_TOKEN.
+ * `npm run weights -- <gpt2|gpt2-medium|gpt2-large|gpt2-xl>... [--dir <folder>] [--force]`
+ * Fetches config.json and model.safetensors from the HuggingFace hub into weights/<name>/, with a
+ * progress bar, resume after an interruption (Ctrl-C included), and a sha256 check.
  */
-import { DownloadError } from '../lib/download';
 import { describeWeights, downloadWeights, HUB_MODELS, isHubModel } from '../lib/weights/hub';
+import { parseCommandLine, runCommand, UsageError } from './cli';
+import { progressBar } from './progress-bar';
+import { stopOnCtrlC } from './stop-on-ctrl-c';
 
-const usage = `usage: npm run weights -- <${HUB_MODELS.join('|')}> [--dir <folder>] [--force]`;
+const USAGE = `usage: npm run weights -- <${HUB_MODELS.join('|')}>... [--dir <folder>] [--force]
 
-interface Args {
-  names: string[];
-  dir?: string;
-  force: boolean;
-}
+Downloads config.json and model.safetensors from the HuggingFace hub (openai-community/<name>) into
+weights/<name>/. An interrupted download resumes where it stopped; the model is checked against the
+hub's sha256 before it is kept; files already there are not downloaded again.
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { names: [], force: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--help' || a === '-h') {
-      console.log(usage);
-      process.exit(0);
-    } else if (a === '--force') args.force = true;
-    else if (a === '--dir') args.dir = argv[++i];
-    else if (a.startsWith('--dir=')) args.dir = a.slice('--dir='.length);
-    else if (a.startsWith('-')) fail(`unknown option ${a}; ${usage}`);
-    else args.names.push(a);
-  }
-  if (args.names.length === 0) fail(`name a model: ${usage}`);
-  if (args.dir === '') fail(`--dir needs a folder; ${usage}`);
-  for (const name of args.names) {
-    if (!isHubModel(name)) fail(`unknown model ${JSON.stringify(name)}: choose one of ${HUB_MODELS.join(', ')}`);
-  }
-  return args;
-}
+  --dir <folder>  put the model folders in <folder> instead of the repository's weights/
+  --force         download again even when the files are there
 
-function fail(message: string, code = 1): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(code);
-}
+Environment: HF_ENDPOINT (a mirror of the hub), HF_TOKEN (sent to the hub, never to its CDN).`;
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  // Ctrl-C leaves the .part file in place; say so instead of a stack trace.
-  process.once('SIGINT', () => {
-    process.stderr.write('\ninterrupted: the partial download stays as *.part; run the same command again to resume\n');
-    process.exit(130);
+export async function main(argv: string[]): Promise<void> {
+  const args = parseCommandLine(argv, {
+    usage: USAGE,
+    options: { dir: { type: 'string' }, force: { type: 'boolean', default: false } },
+    allowPositionals: true,
   });
-  for (const name of args.names) {
-    const result = await downloadWeights(name, { dir: args.dir, force: args.force });
-    console.log(describeWeights(result));
+  if (!args) return;
+  const names = args.positionals;
+  if (names.length === 0) throw new UsageError(`name a model: ${USAGE.split('\n')[0]}`);
+  for (const name of names) {
+    if (!isHubModel(name)) throw new UsageError(`unknown model ${JSON.stringify(name)}: choose one of ${HUB_MODELS.join(', ')}`);
+  }
+  if (args.values.dir === '') throw new UsageError(`--dir needs a folder: ${USAGE.split('\n')[0]}`);
+
+  const progress = progressBar();
+  try {
+    await stopOnCtrlC(async (signal) => {
+      for (const name of names) {
+        const result = await downloadWeights(name, { dir: args.values.dir, force: args.values.force, onProgress: progress, signal });
+        console.log(describeWeights(result));
+      }
+    });
+  } finally {
+    progress.stop();
   }
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof DownloadError) fail(e.message);
-  fail(e instanceof Error ? e.stack ?? e.message : String(e));
-});
+if (require.main === module) runCommand(main);

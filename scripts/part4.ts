@@ -15,7 +15,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DownloadError } from '../lib/download';
+import { DownloadError } from '../lib/io/download-error';
 import { attentionNormsFigure } from '../lib/figures/attention-norms';
 import { betasByLayerFigure } from '../lib/figures/betas-by-layer';
 import { part4ReportHtml } from '../lib/figures/part4-report';
@@ -33,6 +33,8 @@ import { downloadWeights, isHubModel } from '../lib/weights/hub';
 import { weightsPresent } from '../lib/weights/present';
 import { resolveWeights } from '../lib/weights/resolve';
 import { UsageError, parseCommandLine, runCommand } from './cli';
+import { progressBar } from './progress-bar';
+import { stopOnCtrlC } from './stop-on-ctrl-c';
 
 const ROOT = path.resolve(__dirname, '..');
 const DEFAULT_TEXT = path.join(ROOT, 'data', 'rock-music-in-hungary.txt');
@@ -95,8 +97,9 @@ function checkLength(text: string, file: string, spec: string, config: GPT2Confi
 async function downloadIfAbsent(spec: string, say: (line: string) => void): Promise<void> {
   if (!isHubModel(spec) || weightsPresent(spec)) return;
   say(`${spec}: weights not found locally; downloading them from the HuggingFace hub into weights/${spec}/`);
+  const bar = progressBar();
   try {
-    await downloadWeights(spec);
+    await stopOnCtrlC((signal) => downloadWeights(spec, { onProgress: bar, signal }));
   } catch (e) {
     if (e instanceof DownloadError && e.kind === 'offline') {
       throw new UsageError(
@@ -105,6 +108,8 @@ async function downloadIfAbsent(spec: string, say: (line: string) => void): Prom
       );
     }
     throw e;
+  } finally {
+    bar.stop();
   }
 }
 

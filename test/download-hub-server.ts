@@ -2,7 +2,8 @@
  * A HuggingFace-like hub on loopback for the download tests: the hub answers
  * `/openai-community/<name>/resolve/main/<file>`; LFS files (model.safetensors) get a 302 to a
  * "CDN" on another port with `X-Linked-Etag` (the sha256) and `X-Linked-Size` on that first
- * response, as the real hub does. The CDN serves Range requests. Faults are switched on per test.
+ * response, as the real hub does. The CDN serves Range requests, with an ETag and If-Range as
+ * CloudFront does. Faults are switched on per test.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -33,6 +34,16 @@ export interface Faults {
   forbidden?: boolean;
   /** Files the hub does not have (404). */
   missing?: string[];
+  /** Serve these bytes as model.safetensors instead (a new version of the file: another sha256 and ETag). */
+  body?: Buffer;
+  /** The hub sends no X-Linked-Etag, so the client has no sha256 to check (as some mirrors). */
+  noSha256?: boolean;
+  /** The CDN sends 206 with the range asked for even when If-Range names another version. */
+  ignoreIfRange?: boolean;
+  /** Every GET gets 206 with a Content-Range that is missing, or starts one byte after the one asked for. */
+  badContentRange?: 'missing' | 'shifted';
+  /** Send the body chunked (no Content-Length), with this many bytes more than the file has after it. */
+  overlong?: number;
 }
 
 export interface Logged {
@@ -40,6 +51,8 @@ export interface Logged {
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
+  /** Set once the whole response was handed to the network (false while, or if never, sent). */
+  completed: boolean;
 }
 
 export interface FakeHub {
@@ -58,31 +71,51 @@ export async function startFakeHub(): Promise<FakeHub> {
   let cutsDone = 0;
   let stallsDone = 0;
 
+  const served = () => faults.body ?? MODEL_BYTES;
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
   const cdn = http.createServer((req, res) => {
-    log.push({ server: 'cdn', method: req.method ?? '', path: req.url ?? '', headers: req.headers });
-    if (req.url !== `/repos/${MODEL_SHA256}?signed=1`) return void res.writeHead(404).end('no such object');
-    let body = MODEL_BYTES;
+    const entry: Logged = { server: 'cdn', method: req.method ?? '', path: req.url ?? '', headers: req.headers, completed: false };
+    log.push(entry);
+    res.on('finish', () => (entry.completed = true));
+    const version = sha256(served());
+    if (req.url !== `/repos/${version}?signed=1`) return void res.writeHead(404).end('no such object');
+    let body = served();
     if (faults.corruptAt !== undefined) {
-      body = Buffer.from(MODEL_BYTES);
+      body = Buffer.from(body);
       body[faults.corruptAt] ^= 0xff;
     }
+    const etag = `"${version}"`;
+    const sameVersion = req.headers['if-range'] === undefined || req.headers['if-range'] === etag || faults.ignoreIfRange;
     let start = 0;
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    if (range && !faults.ignoreRange) {
+    if (faults.badContentRange) {
+      start = (range ? Number(range[1]) : 0) + 1;
+      const contentRange = faults.badContentRange === 'shifted' ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {};
+      res.writeHead(206, { ...contentRange, etag, 'content-length': body.length - start });
+    } else if (range && sameVersion && !faults.ignoreRange) {
       start = Number(range[1]);
       if (start >= body.length) {
-        return void res.writeHead(416, { 'content-range': `bytes */${body.length}` }).end();
+        return void res.writeHead(416, { 'content-range': `bytes */${body.length}`, etag }).end();
       }
       res.writeHead(206, {
         'content-range': `bytes ${start}-${body.length - 1}/${body.length}`,
         'content-length': body.length - start,
         'accept-ranges': 'bytes',
+        etag,
       });
+    } else if (faults.overlong !== undefined) {
+      res.writeHead(200, { 'transfer-encoding': 'chunked', etag }); // no Content-Length: nothing bounds the body
     } else {
-      res.writeHead(200, { 'content-length': body.length, 'accept-ranges': 'bytes' });
+      res.writeHead(200, { 'content-length': body.length, 'accept-ranges': 'bytes', etag });
     }
     if (req.method === 'HEAD') return void res.end();
     const rest = body.subarray(start);
+    if (faults.overlong !== undefined) {
+      res.write(rest);
+      sendZeros(res, faults.overlong);
+      return;
+    }
     if (faults.cut && cutsDone < faults.cut.times) {
       cutsDone++;
       // Send a prefix, then end the TCP connection cleanly: the client sees a body shorter than promised.
@@ -98,7 +131,9 @@ export async function startFakeHub(): Promise<FakeHub> {
   });
 
   const hub = http.createServer((req, res) => {
-    log.push({ server: 'hub', method: req.method ?? '', path: req.url ?? '', headers: req.headers });
+    const entry: Logged = { server: 'hub', method: req.method ?? '', path: req.url ?? '', headers: req.headers, completed: false };
+    log.push(entry);
+    res.on('finish', () => (entry.completed = true));
     const m = /^\/openai-community\/([\w.-]+)\/resolve\/main\/(config\.json|model\.safetensors)$/.exec(req.url ?? '');
     if (!m || faults.missing?.includes(m[2])) {
       return void res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
@@ -111,10 +146,11 @@ export async function startFakeHub(): Promise<FakeHub> {
       res.writeHead(200, { etag: `"${CONFIG_GIT_SHA1}"`, 'content-length': CONFIG_BYTES.length, 'content-type': 'application/json' });
       return void res.end(req.method === 'HEAD' ? undefined : CONFIG_BYTES);
     }
+    const version = sha256(served());
     res.writeHead(302, {
-      location: `${cdnUrl}/repos/${MODEL_SHA256}?signed=1`,
-      'x-linked-etag': `"${MODEL_SHA256}"`,
-      'x-linked-size': String(MODEL_BYTES.length),
+      location: `${cdnUrl}/repos/${version}?signed=1`,
+      ...(faults.noSha256 ? {} : { 'x-linked-etag': `"${version}"` }),
+      'x-linked-size': String(served().length),
       etag: `W/"${CONFIG_GIT_SHA1}"`, // something else: the linked one must win
       'content-length': 0,
     });
@@ -143,6 +179,20 @@ export async function startFakeHub(): Promise<FakeHub> {
       }
     },
   };
+}
+
+/** Writes `count` zero bytes to `res` in 1 MB chunks as fast as the client reads them, then ends it. */
+function sendZeros(res: http.ServerResponse, count: number): void {
+  const chunk = Buffer.alloc(1 << 20);
+  const more = (left: number): void => {
+    while (left > 0 && !res.destroyed) {
+      const n = Math.min(left, chunk.length);
+      left -= n;
+      if (!res.write(chunk.subarray(0, n))) return void res.once('drain', () => more(left));
+    }
+    if (!res.destroyed) res.end();
+  };
+  more(count);
 }
 
 /** A loopback port with nothing listening: connecting to it is refused, as when offline. */

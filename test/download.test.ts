@@ -5,14 +5,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { download, DownloadError, toDownloadError } from '../lib/download';
-import { captureOutput, closedPort, FakeHub, MODEL_BYTES, MODEL_SHA256, startFakeHub } from './download-hub-server';
+import { download } from '../lib/io/download';
+import { DownloadError, toDownloadError } from '../lib/io/download-error';
+import { Progress } from '../lib/io/progress';
+import { closedPort, FakeHub, MODEL_BYTES, MODEL_SHA256, startFakeHub } from './download-hub-server';
 
 let hub: FakeHub;
 let tmp: string;
 let dest: string;
 const modelUrl = () => `${hub.endpoint}/openai-community/gpt2/resolve/main/model.safetensors`;
-const quiet = { output: null, retries: 2 } as const;
+const quiet = { retries: 2 } as const;
 const cdnGets = () => hub.log.filter((r) => r.server === 'cdn' && r.method === 'GET');
 
 beforeAll(async () => {
@@ -101,6 +103,24 @@ describe('download', () => {
     expect(cdnGets().map((g) => g.headers.range)).toEqual([`bytes=${part.length}-`]);
     expect(readFileSync(dest).equals(MODEL_BYTES)).toBe(true);
     expect(existsSync(dest + '.part')).toBe(false);
+  });
+
+  it('stops when its signal fires, keeping the .part for the next call to resume', async () => {
+    hub.faults.stall = { bytes: 3_000_000, times: 1 }; // 3 MB, then silence (far shorter than the idle timeout)
+    const controller = new AbortController();
+    const onProgress = (p: Progress) => {
+      if (p.done === 3_000_000) controller.abort(new Error('stopped by the caller'));
+    };
+    const err = await failure(download(modelUrl(), dest, { ...quiet, signal: controller.signal, onProgress }));
+    expect(err.kind).toBe('stopped');
+    expect(err.message).toBe(`model.safetensors: stopped by the caller; 3.0 MB kept in ${dest}.part: run again to resume`);
+    expect(readFileSync(dest + '.part').equals(MODEL_BYTES.subarray(0, 3_000_000))).toBe(true);
+    expect(cdnGets()).toHaveLength(1); // stopped, not retried
+
+    const before = new AbortController();
+    before.abort(new Error('stopped before it began'));
+    const early = await failure(download(modelUrl(), path.join(tmp, 'other.bin'), { ...quiet, signal: before.signal }));
+    expect(early).toMatchObject({ kind: 'stopped', message: 'stopped before it began' });
   });
 
   it('catches a corrupted byte, deletes the partial file and says so', async () => {
@@ -218,7 +238,9 @@ describe('download', () => {
   it('rejects a file whose size differs from the expected one', async () => {
     const err = await failure(download(modelUrl(), dest, { ...quiet, expectedSize: MODEL_BYTES.length + 1 }));
     expect(err.kind).toBe('size');
-    expect(err.message).toContain(`the server has ${MODEL_BYTES.length} bytes, expected ${MODEL_BYTES.length + 1}`);
+    expect(err.message).toBe(
+      `model.safetensors: ${new URL(hub.cdn).host} has ${MODEL_BYTES.length} bytes, expected ${MODEL_BYTES.length + 1}; deleted the partial file ${dest}.part: run again to download it afresh`,
+    );
     expect(existsSync(dest)).toBe(false);
   });
 
@@ -230,22 +252,110 @@ describe('download', () => {
     expect(hub.log).toEqual([]);
   });
 
-  it('prints a few plain lines when the output is not a terminal', async () => {
-    const out = captureOutput(false);
-    await download(modelUrl(), dest, { output: out, sha256: MODEL_SHA256 });
-    const lines = out.text().trimEnd().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe(`model.safetensors: downloading 14.3 MB from ${new URL(hub.endpoint).host}`);
-    expect(lines[1]).toMatch(/^model\.safetensors: 14\.3 MB done in \d+\.\d s \(.* MB\/s\), sha256 verified$/);
-    expect(out.text()).not.toMatch(/[\r\x1b]/); // no cursor control
+  it('reports progress through the callback: from the first byte to the whole file, finished once', async () => {
+    const reports: Progress[] = [];
+    await download(modelUrl(), dest, { ...quiet, label: 'gpt2/model.safetensors', onProgress: (p) => reports.push({ ...p }) });
+    expect(reports[0]).toEqual({ label: 'gpt2/model.safetensors', done: 0, total: MODEL_BYTES.length, unit: 'bytes' });
+    expect(reports.at(-1)).toEqual({ label: 'gpt2/model.safetensors', done: MODEL_BYTES.length, total: MODEL_BYTES.length, unit: 'bytes', finished: true });
+    expect(reports.filter((p) => p.finished)).toHaveLength(1);
+    const done = reports.map((p) => p.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b)); // never goes back
+    expect(reports.length).toBeGreaterThan(10); // as the bytes arrive, not only at the ends
   });
 
-  it('draws a bar with bytes, rate and ETA on a terminal', async () => {
-    const out = captureOutput(true);
-    await download(modelUrl(), dest, { output: out, label: 'gpt2/model.safetensors' });
-    const text = out.text();
-    expect(text).toContain('gpt2/model.safetensors [');
-    expect(text).toMatch(/\] 100% 14\.3 MB\/14\.3 MB (\S+ [kMG]B|--) ?\/s ETA \S+/);
+  it('reports a resumed drop as a note, then goes on from the bytes on disk', async () => {
+    hub.faults.cut = { bytes: 5_000_000, times: 1 };
+    const reports: Progress[] = [];
+    await download(modelUrl(), dest, { ...quiet, onProgress: (p) => reports.push({ ...p }) });
+    const notes = reports.filter((p) => p.note !== undefined);
+    expect(notes).toHaveLength(1);
+    expect(notes[0].note).toMatch(/^connection to 127\.0\.0\.1:\d+ (lost|closed at \d+ of 14321680 bytes).*; resuming at [\d.]+ MB \(retry 1 of 2\)$/);
+    const after = reports[reports.indexOf(notes[0]) + 1];
+    expect(after.done).toBe(notes[0].done);
+    expect(after.done).toBeGreaterThan(0);
+  });
+});
+
+describe('download from a server that misbehaves', () => {
+  /** The model file as a new version would be: same size, one byte changed near the start. */
+  const newVersion = () => {
+    const bytes = Buffer.from(MODEL_BYTES);
+    bytes[1000] ^= 0xff;
+    return bytes;
+  };
+
+  it.each(['missing', 'shifted'] as const)(
+    'asks once for the whole file, then stops with the .part intact, when ranged answers have a wrong Content-Range (%s)',
+    async (fault) => {
+      const prefix = MODEL_BYTES.subarray(0, 3_000_000);
+      writeFileSync(dest + '.part', prefix);
+      hub.faults.badContentRange = fault;
+      const err = await failure(download(modelUrl(), dest, { ...quiet, retries: 5, sha256: MODEL_SHA256, hints: { http: 'try a mirror' } }));
+      expect(err.kind).toBe('http');
+      const host = new URL(hub.cdn).host;
+      const got = fault === 'missing' ? 'no Content-Range' : 'Content-Range "bytes 1-14321679/14321680"';
+      expect(err.message).toBe(
+        `model.safetensors: ${host} answered a request from byte 0 with 206 Partial Content and ${got}: try a mirror; 3.0 MB kept in ${dest}.part: run again to resume`,
+      );
+      expect(cdnGets().map((g) => g.headers.range)).toEqual(['bytes=3000000-', undefined]);
+      expect(readFileSync(dest + '.part').equals(prefix)).toBe(true);
+      expect(existsSync(dest)).toBe(false);
+    },
+    20_000, // before the fix it asked again and again, without end
+  );
+
+  it('stops as soon as a chunked body runs past the announced size, and keeps nothing of it', async () => {
+    hub.faults.overlong = 200_000_000; // the server would send 200 MB more than the file has
+    const reports: Progress[] = [];
+    const expectedSize = MODEL_BYTES.length;
+    const err = await failure(download(modelUrl(), dest, { ...quiet, expectedSize, onProgress: (p) => reports.push({ ...p }) }));
+    expect(err.kind).toBe('size');
+    const host = new URL(hub.cdn).host;
+    expect(err.message).toBe(`model.safetensors: ${host} sent more than the 14321680 bytes expected; deleted the partial file ${dest}.part: run again to download it afresh`);
+    expect(Math.max(...reports.map((p) => p.done))).toBeLessThanOrEqual(expectedSize);
+    expect(cdnGets()[0].completed).toBe(false); // the client stopped reading long before the server was done
+    expect(cdnGets()).toHaveLength(1);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('starts over, sending If-Range with the ETag the .part was of, when the file changed on the server', async () => {
+    hub.faults.cut = { bytes: 5_000_000, times: 1 };
+    await failure(download(modelUrl(), dest, { ...quiet, retries: 0 }));
+    const partBytes = readFileSync(dest + '.part').length;
+    expect(partBytes).toBeGreaterThan(1000); // the changed byte is inside what was kept
+
+    hub.reset();
+    hub.faults.body = newVersion(); // no sha256 given: only the version check can tell
+    const r = await download(modelUrl(), dest, quiet);
+    expect(readFileSync(dest).equals(newVersion())).toBe(true);
+    expect(r).toMatchObject({ resumedFrom: partBytes, downloadedBytes: MODEL_BYTES.length, verified: false });
+    const [get] = cdnGets();
+    expect(get.headers.range).toBe(`bytes=${partBytes}-`);
+    expect(get.headers['if-range']).toBe(`"${MODEL_SHA256}"`);
+    expect(cdnGets()).toHaveLength(1); // the server's If-Range answer was the whole new file
+    expect(readdirSync(tmp)).toEqual(['model.safetensors']);
+  });
+
+  it('starts over when a server that ignores If-Range answers with another ETag', async () => {
+    hub.faults.cut = { bytes: 5_000_000, times: 1 };
+    await failure(download(modelUrl(), dest, { ...quiet, retries: 0 }));
+    hub.reset();
+    hub.faults.body = newVersion();
+    hub.faults.ignoreIfRange = true;
+    const reports: Progress[] = [];
+    await download(modelUrl(), dest, { ...quiet, onProgress: (p) => reports.push({ ...p }) });
+    expect(readFileSync(dest).equals(newVersion())).toBe(true);
+    expect(cdnGets().map((g) => g.headers.range)).toEqual([expect.stringMatching(/^bytes=\d+-$/), undefined]);
+    expect(reports.find((p) => p.note)?.note).toMatch(/^the file changed on 127\.0\.0\.1:\d+ \(ETag "[0-9a-f]{64}", now "[0-9a-f]{64}"\); starting over \(retry 1 of 2\)$/);
+  });
+
+  it('starts over from a .part of unknown version when there is no sha256 to check it', async () => {
+    writeFileSync(dest + '.part', MODEL_BYTES.subarray(0, 3_000_000)); // left by another program, or another file
+    hub.faults.body = newVersion();
+    const r = await download(modelUrl(), dest, quiet);
+    expect(readFileSync(dest).equals(newVersion())).toBe(true);
+    expect(r).toMatchObject({ resumedFrom: 0, downloadedBytes: MODEL_BYTES.length });
+    expect(cdnGets().map((g) => g.headers.range)).toEqual([undefined]);
   });
 });
 

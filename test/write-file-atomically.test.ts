@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileAtomically } from '../lib/write-file-atomically';
+import { writeFileAtomically } from '../lib/io/write-file-atomically';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atomic-'));
 afterEach(() => {

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import { Figure } from './figure';
-import { writeFileAtomically } from '../write-file-atomically';
+import { writeFileAtomically } from '../io/write-file-atomically';
 
 let plotlySource: string | undefined;
 

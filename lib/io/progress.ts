@@ -13,6 +13,8 @@ export interface Progress {
   unit: 'bytes' | 'texts' | 'tokens' | 'blocks' | 'files';
   /** Set on the last call. */
   finished?: boolean;
+  /** Something worth a line of its own, e.g. a dropped connection being resumed. */
+  note?: string;
 }
 
 export type ProgressCallback = (progress: Progress) => void;

@@ -7,7 +7,10 @@
  */
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { download, DownloadError, DownloadHints, formatBytes, probe, ProbeResponse } from '../download';
+import { download, formatBytes } from '../io/download';
+import { DownloadError, DownloadHints } from '../io/download-error';
+import { probe, ProbeResponse } from '../io/http-request';
+import { ProgressCallback } from '../io/progress';
 
 export const HUB_MODELS = ['gpt2', 'gpt2-medium', 'gpt2-large', 'gpt2-xl'] as const;
 export type HubModel = (typeof HUB_MODELS)[number];
@@ -51,8 +54,10 @@ export interface DownloadWeightsOptions {
   revision?: string; // default 'main'
   /** Download again even when the files are present. */
   force?: boolean;
-  /** Progress output (see `download`); default stderr, `null` for silence. */
-  output?: NodeJS.WritableStream | null;
+  /** Called as each file's bytes arrive (see `download`); nothing is drawn by the library. */
+  onProgress?: ProgressCallback;
+  /** Stops the download; what arrived stays in `<file>.part` and the next call resumes from it. */
+  signal?: AbortSignal;
   retries?: number;
 }
 
@@ -88,6 +93,7 @@ export async function downloadWeights(name: string, options: DownloadWeightsOpti
       ? 'HF_TOKEN was sent and refused: check that it is a valid token with read access'
       : 'the repository is private, gated or missing: set HF_TOKEN to a token from https://huggingface.co/settings/tokens',
     'not-found': `check the model name and HF_ENDPOINT (${endpoint})`,
+    http: 'try again later, or set HF_ENDPOINT to a mirror',
   };
 
   const files: WeightsFile[] = [];
@@ -100,14 +106,15 @@ export async function downloadWeights(name: string, options: DownloadWeightsOpti
       continue;
     }
     const url = hubFileUrl(name, file, endpoint, options.revision);
-    const { sha256, size } = hubFileInfo(await probe(url, { headers, hints }));
+    const { sha256, size } = hubFileInfo(await probe(url, { headers, hints, signal: options.signal }));
     const result = await download(url, dest, {
       sha256,
       expectedSize: size,
       headers,
       hints,
       label: `${name}/${file}`,
-      output: options.output,
+      onProgress: options.onProgress,
+      signal: options.signal,
       retries: options.retries,
       overwrite: options.force,
     });
