@@ -1,7 +1,7 @@
 /**
  * Figures as HTML: plotly.js (from the installed plotly.js-dist-min, so nothing is fetched from the
  * network) embedded in a <script>, and each figure as a <div> plus the script that draws it. Used
- * inline in notebooks (show.ts) and for standalone pages written to disk (`writeFigureHtml`).
+ * inline in notebooks (lib/notebook/show.ts) and for standalone pages written to disk (`writeFigureHtml`).
  */
 import * as fs from 'fs';
 import { Figure } from './figure';
@@ -44,6 +44,9 @@ function scriptJson(value: unknown): string {
 
 let figureCount = 0;
 
+/** How every figure is drawn: resizing with its box, without Plotly's logo in the mode bar. */
+export const FIGURE_CONFIG = { responsive: true, displaylogo: false };
+
 /**
  * A figure as a <div class="workbook-figure"> and the script that draws it with `Plotly.newPlot`.
  * plotly.js must already be on the page (see `plotlyScript`); when it is not, the div says so.
@@ -52,7 +55,6 @@ export function figureHtml(figure: Figure): string {
   figureCount += 1;
   const id = `workbook-figure-${process.pid}-${Date.now().toString(36)}-${figureCount}`;
   const height = typeof figure.layout.height === 'number' ? figure.layout.height : 450;
-  const config = { responsive: true, displaylogo: false };
   return (
     `<div id="${id}" class="workbook-figure" style="width: 100%; min-height: ${height}px;"></div>\n` +
     '<script type="text/javascript">(function () {\n' +
@@ -60,11 +62,10 @@ export function figureHtml(figure: Figure): string {
     '  if (!div) return;\n' +
     '  if (!window.Plotly) {\n' +
     "    div.textContent = 'plotly.js is not loaded on this page, so this figure cannot draw. " +
-    "Restart the kernel and run the notebook from the top (the first figure embeds plotly.js), " +
-    "or call embedPlotly() from lib/figures/show.';\n" +
+    "Restart the kernel and run the notebook from the top (the first figure embeds plotly.js).';\n" +
     '    return;\n' +
     '  }\n' +
-    `  window.Plotly.newPlot(div, ${scriptJson(figure.data)}, ${scriptJson(figure.layout)}, ${scriptJson(config)});\n` +
+    `  window.Plotly.newPlot(div, ${scriptJson(figure.data)}, ${scriptJson(figure.layout)}, ${scriptJson(FIGURE_CONFIG)});\n` +
     '})();</script>'
   );
 }

@@ -14,6 +14,7 @@ import unittest
 import jupyter_kernel_test
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHOW = "import { show } from './lib/notebook/show';\n"
 
 
 class WorkbookKernelTests(jupyter_kernel_test.KernelTests):
@@ -38,6 +39,9 @@ class WorkbookKernelTests(jupyter_kernel_test.KernelTests):
     ]
     code_display_data = [
         {"code": "import { display } from 'tslab';\ndisplay.html('<b>bold</b>');", "mime": "text/html"},
+        # the workbook's show(): a frame as a table, a figure in Plotly's own MIME type
+        {"code": SHOW + "import { DataFrame } from 'danfojs';\nshow(new DataFrame({ a: [1, 2] }));", "mime": "text/html"},
+        {"code": SHOW + "show({ data: [{ type: 'bar', y: [1, 2] }], layout: {} });", "mime": "application/vnd.plotly.v1+json"},
     ]
     code_history_pattern = "1 + *"
     supported_history_operations = ("tail", "range", "search")
@@ -81,6 +85,14 @@ class WorkbookKernelTests(jupyter_kernel_test.KernelTests):
         self.flush_channels()
         reply, outputs = self.execute_helper("console.log('after')")
         self.assertEqual(reply["content"]["status"], "ok")
+
+    def test_show_sends_every_representation_in_one_message(self):
+        self.flush_channels()
+        reply, outputs = self.execute_helper(SHOW + "import { DataFrame } from 'danfojs';\nshow(new DataFrame({ p: [0.5] }));")
+        self.assertEqual([m["msg_type"] for m in outputs], ["display_data"])
+        data = outputs[0]["content"]["data"]
+        self.assertEqual(sorted(data), ["text/html", "text/plain"])
+        self.assertIn("<td>0.500</td>", data["text/html"])
 
     def test_silent_execution_broadcasts_nothing(self):
         self.flush_channels()
