@@ -6,7 +6,8 @@
 'use strict';
 const { spawn, spawnSync } = require('child_process');
 const os = require('os');
-const { jupyterEnv, KERNEL_SPEC, NOTEBOOKS_DIR } = require('./notebook-tools');
+const path = require('path');
+const { jupyterEnv, KERNEL_SPEC, NOTEBOOKS_DIR, ROOT } = require('./notebook-tools');
 
 const env = jupyterEnv();
 
@@ -36,7 +37,15 @@ if (!jupyter) {
 }
 console.log(`Starting ${[jupyter.command, ...jupyter.args].join(' ')} in ${NOTEBOOKS_DIR} (kernel: ${KERNEL_SPEC.display_name})`);
 
-const extra = process.argv.slice(2);
+// The server serves plotly.js at <base>static/plotly.min.js, where a figure saved in a notebook loads it
+// when no earlier output on the page carries it (lib/figures/html.ts). The classic Notebook 6 reads
+// NotebookApp's setting, Jupyter Server (JupyterLab, Notebook 7) ServerApp's; each ignores the other.
+const plotlyDir = path.join(ROOT, 'node_modules', 'plotly.js-dist-min');
+const extra = [
+  `--NotebookApp.extra_static_paths=${plotlyDir}`,
+  `--ServerApp.extra_static_paths=${plotlyDir}`,
+  ...process.argv.slice(2),
+];
 // Jupyter refuses to start as root (containers often run as root) unless told that it is meant.
 if (typeof process.getuid === 'function' && process.getuid() === 0 && !extra.includes('--allow-root')) {
   console.log('Running as root: passing --allow-root to Jupyter.');

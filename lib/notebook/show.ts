@@ -9,7 +9,7 @@
  * - `markdown(text)`: Markdown.
  *
  * plotly.js (4.6 MB) travels in the HTML of the first figure a kernel shows, so a notebook carries one
- * copy; later figures use it.
+ * copy; later figures use it, or the copy `npm run lab`'s server provides (lib/figures/html.ts).
  */
 /// <reference path="../shims/danfojs.d.ts" />
 import type { DataFrame, Series } from 'danfojs';
