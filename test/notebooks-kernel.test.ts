@@ -38,6 +38,7 @@ const EXPECTED: Record<string, 'ok' | 'skipped'> = {
   test_error_aborts_the_requests_queued_behind_it_only: 'ok',
   test_silent_execution_broadcasts_nothing: 'ok',
   test_show_sends_every_representation_in_one_message: 'ok',
+  test_progress_redraws_one_display_in_place: 'ok',
 };
 
 /** Each test's outcome from unittest's verbose output: `test_x (module.Class.test_x) ... ok`. */

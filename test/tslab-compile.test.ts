@@ -81,11 +81,12 @@ describe("lib/ under tslab's compiler", () => {
       `import { ols, olsFormula, histogram, normal, addConstant } from ${lib('stats/index')};`,
       `import { normsFrame } from ${lib('frames/norms')};`,
       `import { markdown, show } from ${lib('notebook/show')};`,
+      `import { progressDisplay } from ${lib('notebook/progress')};`,
       `const df = new DataFrame({ y: [1, 2, 4, 3, 5], x: [0, 1, 2, 3, 4] });`,
       `const text: string = olsFormula('y ~ x', df).summary() + ols([1, 2, 4, 3], addConstant([[0], [1], [2], [3]])).summary();`,
       `const edges: number[] = histogram(normal(1).sample(10), 'fd').edges;`,
       `export const run = async () => normsFrame(await attentionAdjustmentNorms(await loadModel('synthetic:tiny'), 'Hello'));`,
-      `export const display = () => { show(df); show(df['y']); show(markdown('**x**')); };`,
+      `export const display = () => { show(df); show(df['y']); show(markdown('**x**')); progressDisplay()({ label: 'a', done: 1, unit: 'files' }); };`,
       `export { text, edges };`,
     ].join('\n'));
     try {

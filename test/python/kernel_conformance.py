@@ -94,6 +94,23 @@ class WorkbookKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(sorted(data), ["text/html", "text/plain"])
         self.assertIn("<td>0.500</td>", data["text/html"])
 
+    def test_progress_redraws_one_display_in_place(self):
+        self.flush_channels()
+        reply, outputs = self.execute_helper(
+            "import { progressDisplay } from './lib/notebook/progress';\n"
+            "{\n"
+            "  const progress = progressDisplay();\n"
+            "  progress({ label: 'blocks', done: 1, total: 2, unit: 'blocks' });\n"
+            "  await new Promise((resolve) => setTimeout(resolve, 300));\n"
+            "  progress({ label: 'blocks', done: 2, total: 2, unit: 'blocks', finished: true });\n"
+            "}"
+        )
+        self.assertEqual(reply["content"]["status"], "ok")
+        self.assertEqual([m["msg_type"] for m in outputs], ["display_data", "update_display_data"])
+        self.assertEqual(len({m["content"]["transient"]["display_id"] for m in outputs}), 1)
+        self.assertIn("1 of 2 blocks", outputs[0]["content"]["data"]["text/plain"])
+        self.assertIn("2 of 2 blocks", outputs[1]["content"]["data"]["text/plain"])
+
     def test_silent_execution_broadcasts_nothing(self):
         self.flush_channels()
         reply, outputs = self.execute_helper("console.log('quiet'); 42", silent=True)
