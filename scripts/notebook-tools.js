@@ -4,8 +4,11 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
-const KERNELS_DIR = path.join(ROOT, 'jupyter'); // holds kernels/tslab/kernel.json
+const KERNELS_DIR = path.join(ROOT, 'jupyter'); // holds kernels/<KERNEL_NAME>/kernel.json
 const NOTEBOOKS_DIR = path.join(ROOT, 'notebooks');
+/** The workbook's kernelspec: its own name, so a global `tslab install` cannot shadow it. */
+const KERNEL_NAME = 'gpt2-workbook';
+const KERNEL_SPEC = JSON.parse(fs.readFileSync(path.join(KERNELS_DIR, 'kernels', KERNEL_NAME, 'kernel.json'), 'utf8'));
 
 /** The environment with JUPYTER_PATH leading to the workbook's kernelspec (ahead of any global one). */
 function jupyterEnv(base = process.env) {
@@ -56,4 +59,4 @@ function stripOutputs(file) {
   return true;
 }
 
-module.exports = { ROOT, KERNELS_DIR, NOTEBOOKS_DIR, jupyterEnv, listNotebooks, cellsWithOutputs, stripOutputs };
+module.exports = { ROOT, KERNELS_DIR, NOTEBOOKS_DIR, KERNEL_NAME, KERNEL_SPEC, jupyterEnv, listNotebooks, cellsWithOutputs, stripOutputs };

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run notebooks [-- notebooks/04-gpt2-activations.ipynb ...]
-//   Executes the notebooks headlessly with the workbook's tslab kernel (all of notebooks/*.ipynb when
+//   Executes the notebooks headlessly with the workbook's kernel (all of notebooks/*.ipynb when
 //   none are named), fails on any error or stderr output, and writes executed copies to
 //   out/notebooks/<name>.ipynb and .html.
 // npm run notebooks -- --strip [notebooks...]

@@ -1,5 +1,5 @@
 /**
- * The data flows one way through lib/: text → weights → model → frames → figures, with statistics
+ * The data flows one way through lib/: text → weights → model → frames → figures → notebook, with statistics
  * on their own (they know nothing of GPT-2) and io (files, downloads) beneath everything. Each
  * folder may import only the folders listed for it here.
  */
@@ -17,6 +17,7 @@ const ALLOWED: Record<string, string[]> = {
   model: ['text', 'weights', 'io'],
   frames: ['model', 'stats', 'text', 'io'],
   figures: ['frames', 'model', 'stats', 'io'],
+  notebook: ['figures', 'frames', 'model', 'stats', 'io'],
   datasets: ['stats', 'io'],
   series: ['stats', 'datasets'],
 };

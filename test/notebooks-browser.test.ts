@@ -1,157 +1,174 @@
 /**
- * Runs every notebook headlessly (`npm run notebooks`, on synthetic weights unless GPT2_MODEL says
- * otherwise), then opens each executed notebook's HTML export in headless Chromium and checks that
- * every figure drew: plotly.js loaded (once) despite require.js on the page, and each figure's div
- * holds Plotly's SVG with drawn traces. Saves a PNG of each figure under out/screenshots/.
+ * Notebook 04 in the live classic Notebook, as a reader runs it: `npm run lab` (no browser, a free
+ * port) serves a copy of the notebook, headless Chromium opens it and runs it through the page
+ * (Cell > Run All). Then: no error; frames are HTML tables with every column; every figure holds
+ * Plotly's SVG; the saved notebook carries each figure in Plotly's MIME type with its HTML beside it,
+ * and plotly.js once. Reopened from disk (outputs not re-run) the notebook is trusted and its figures
+ * draw again; and they still draw after the output that carried plotly.js is cleared, the notebook
+ * saved and reopened (the server provides plotly.js then). PNGs go to out/screenshots/live-04/.
  *
- * Needs /usr/bin/python3 with nbclient + nbconvert, and Chromium: required when CI is set, skipped
- * with the reason otherwise. WORKBOOK_REUSE_NOTEBOOKS=1 checks the existing out/notebooks/ instead of
- * running the notebooks again.
+ * On synthetic weights (GPT2_MODEL=synthetic:gpt2, GPT2_XL_MODEL=synthetic:tiny), so that it needs no
+ * download. Needs Jupyter and Chromium: required when CI is set, skipped with the reason otherwise.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, CHROMIUM } from './helpers/chromium';
+import { NORM_COLUMNS } from '../lib/frames/norms';
+import { REGRESSION_COLUMNS } from '../lib/frames/regressions';
+import { Browser, CHROMIUM, Page } from './helpers/chromium';
+import { Lab, startLab } from './helpers/lab';
 
 const ROOT = path.resolve(__dirname, '..');
-const OUT = path.join(ROOT, 'out', 'notebooks');
-const SHOTS = path.join(ROOT, 'out', 'screenshots');
-const PYTHON = process.env.NOTEBOOK_PYTHON || '/usr/bin/python3';
+const NOTEBOOK = '04-gpt2-activations.ipynb';
+const SHOTS = path.join(ROOT, 'out', 'screenshots', 'live-04');
+const ENV = { GPT2_MODEL: 'synthetic:gpt2', GPT2_XL_MODEL: 'synthetic:tiny' };
 
 function missingTools(): string[] {
   const missing: string[] = [];
   if (!fs.existsSync(CHROMIUM)) missing.push(`Chromium (${CHROMIUM}; apt-get install chromium)`);
-  const probe = spawnSync(PYTHON, ['-c', 'import nbclient, nbconvert'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    missing.push(`${PYTHON} with nbclient and nbconvert (apt-get install python3-nbclient jupyter-nbconvert)`);
-  }
+  const probe = spawnSync('/usr/bin/python3', ['-m', 'notebook', '--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) missing.push('the classic Notebook (apt-get install jupyter-notebook)');
   return missing;
 }
 
-/**
- * The notebooks' environment for a test run: synthetic weights unless told otherwise (GPT-2 small's
- * shape for parts 4's main sweep, the tiny model to exercise the gpt2-xl path quickly).
- */
-function notebookEnv(): NodeJS.ProcessEnv {
+type Output = { output_type: string; data?: Record<string, string | string[]> };
+const html = (output: Output) => [output.data?.['text/html'] ?? ''].flat().join('');
+const PLOTLY_COPY = '* plotly.js v';
+
+/** The notebook as saved on disk: its code cells' sources and outputs. */
+function saved(file: string): { sources: string[]; outputs: Output[] } {
+  const notebook = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const cells = notebook.cells.filter((c: { cell_type: string }) => c.cell_type === 'code');
   return {
-    ...process.env,
-    GPT2_MODEL: process.env.GPT2_MODEL ?? 'synthetic:gpt2',
-    GPT2_XL_MODEL: process.env.GPT2_XL_MODEL ?? 'synthetic:tiny',
+    sources: cells.map((c: { source: string[] }) => c.source.join('')),
+    outputs: cells.flatMap((c: { outputs: Output[] }) => c.outputs),
   };
 }
 
-const notebooks = fs
-  .readdirSync(path.join(ROOT, 'notebooks'))
-  .filter((f) => f.endsWith('.ipynb'))
-  .sort()
-  .map((f) => f.replace(/\.ipynb$/, ''));
-const missing = missingTools();
-const required = Boolean(process.env.CI);
+/** For each figure div on the page: does it hold Plotly's SVG with drawn traces? */
+const FIGURES_DRAWN = `[...document.querySelectorAll('div.workbook-figure')].map((d) => d.querySelector('svg.main-svg g.trace') !== null)`;
 
-describe('executed notebooks in a browser', () => {
-  if (missing.length > 0 && !required) {
+const missing = missingTools();
+
+describe('notebook 04 in the live Notebook', () => {
+  if (missing.length > 0 && !process.env.CI) {
     it.skip(`skipped: missing ${missing.join('; ')} (required when CI is set)`, () => undefined);
     return;
   }
 
-  let browser: Browser;
-  let run: { status: number | null; output: string } = { status: 0, output: '' };
+  let dir = '';
+  let file = '';
+  let lab: Lab | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  // The figures the notebook shows: one per `show(...Figure(...))` call in its source.
+  const figures = (saved(path.join(ROOT, 'notebooks', NOTEBOOK)).sources.join('\n').match(/show\(\w+Figure\(/g) ?? []).length;
 
   beforeAll(async () => {
-    if (missing.length > 0) return; // the first test reports it
-    if (!process.env.WORKBOOK_REUSE_NOTEBOOKS) {
-      const result = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'run-notebooks.js')], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: notebookEnv(),
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      run = { status: result.status, output: `${result.stdout}\n${result.stderr}` };
-      console.log(run.output);
-    }
+    expect(missing, 'CI is set, so these are required').toEqual([]);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workbook-live-'));
+    file = path.join(dir, NOTEBOOK);
+    fs.copyFileSync(path.join(ROOT, 'notebooks', NOTEBOOK), file);
+    lab = await startLab(dir, ENV);
     browser = await Browser.launch();
-  }, 1_800_000);
+    fs.rmSync(SHOTS, { recursive: true, force: true });
+  }, 120_000);
 
   afterAll(async () => {
     if (browser) await browser.close();
-  });
-
-  it('has Chromium and Jupyter (CI installs them)', () => {
-    expect(missing, 'CI is set, so these are required').toEqual([]);
-  });
-
-  it('runs every notebook without an error or stderr output', () => {
-    expect(notebooks.length, 'notebooks/ holds the series').toBeGreaterThan(0);
-    expect(run.status, run.output.slice(-6000)).toBe(0);
-    for (const name of notebooks) {
-      const file = path.join(OUT, `${name}.ipynb`);
-      expect(fs.existsSync(file), `${file} was written`).toBe(true);
-      const executed = JSON.parse(fs.readFileSync(file, 'utf8'));
-      executed.cells.forEach((cell: { cell_type: string; execution_count: number | null; outputs: Array<{ output_type: string; name?: string; text?: string | string[] }> }, i: number) => {
-        if (cell.cell_type !== 'code') return;
-        expect(cell.execution_count, `${name} cell ${i} ran`).not.toBeNull();
-        for (const output of cell.outputs) {
-          const text = [output.text ?? ''].flat().join('');
-          expect(output.output_type === 'error' || output.name === 'stderr', `${name} cell ${i}: ${text.slice(0, 500)}`).toBe(false);
-        }
-      });
+    if (lab) {
+      lab.process.kill('SIGTERM'); // the server shuts its kernel down
+      await Promise.race([lab.exited, new Promise((r) => setTimeout(r, 20_000))]);
+      lab.stop();
     }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  async function openNotebook(): Promise<Page> {
+    const opened = await browser!.open(`${lab!.url}notebooks/${NOTEBOOK}?token=${lab!.token}`, 1280, 1800);
+    const ready = await opened.waitUntil<boolean>('Boolean(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded)', 60_000);
+    expect(ready, 'the notebook loaded').toBe(true);
+    return opened;
+  }
+
+  async function save(): Promise<void> {
+    await page.evaluate('Jupyter.notebook.save_notebook().then(() => true)');
+  }
+
+  it('runs through the page (Cell > Run All) without an error', async () => {
+    page = await openNotebook();
+    expect(await page.waitUntil<boolean>('Boolean(Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected())', 60_000), 'kernel connected').toBe(true);
+    await page.evaluate(`document.querySelector('#run_all_cells > a').click()`);
+    const finished = `document.querySelector('.output_error') !== null || (
+      Jupyter.notebook.get_cells().every((c) => c.cell_type !== 'code' || typeof c.input_prompt_number === 'number') &&
+      document.querySelector('#kernel_indicator_icon').classList.contains('kernel_idle_icon'))`;
+    expect(await page.waitUntil<boolean>(finished, 600_000), 'every cell ran').toBe(true);
+    const problems = await page.evaluate<string[]>(`[...document.querySelectorAll('.output_error, .output_stderr')].map((e) => e.innerText.slice(0, 2000))`);
+    expect(problems).toEqual([]);
+    await page.evaluate(`document.querySelector('#site').scrollTop = 0`);
+    await page.screenshot(path.join(SHOTS, 'page-top.png'), { x: 0, y: 0, width: 1280, height: 1800 });
+  }, 700_000);
+
+  it('shows frames as HTML tables with every column, not box-drawn text', async () => {
+    type Table = { headers: string[]; rows: number; scrolls: boolean };
+    const tables = await page.evaluate<Table[]>(`[...document.querySelectorAll('.output_html table.dataframe')].map((t) => ({
+      headers: [...t.querySelectorAll('thead th')].map((th) => th.textContent),
+      rows: t.querySelectorAll('tbody tr').length,
+      scrolls: getComputedStyle(t.closest('.workbook-frame')).overflowX === 'auto',
+    }))`);
+    // show(frame.head(6)): the norms frame; show(regressionTable(fits)): 12 layers x 3 terms
+    expect(tables).toEqual([
+      { headers: ['', ...NORM_COLUMNS], rows: 6, scrolls: true },
+      { headers: ['', ...REGRESSION_COLUMNS], rows: 36, scrolls: true },
+    ]);
+    expect(await page.evaluate<boolean>(`/[║╔╟]/.test(document.body.innerText)`), 'box-drawn text').toBe(false);
+    for (const i of tables.keys()) await page.screenshotElement(path.join(SHOTS, `table-${i + 1}.png`), '.output_html table.dataframe', i);
   });
 
-  for (const name of notebooks) {
-    it(`${name}: every figure draws, plotly.js embedded once`, async () => {
-      const htmlFile = path.join(OUT, `${name}.html`);
-      expect(fs.existsSync(htmlFile), `${htmlFile} was written`).toBe(true);
-      const html = fs.readFileSync(htmlFile, 'utf8');
-      const embedded = html.split('* plotly.js v').length - 1;
-      const figureDivs = html.split('class="workbook-figure"').length - 1;
-      expect(embedded, 'plotly.js copies in the page').toBe(figureDivs > 0 ? 1 : 0);
+  it('draws every figure', async () => {
+    expect(figures, 'figures in notebook 04').toBe(3);
+    await page.waitUntil(`${FIGURES_DRAWN}.every(Boolean)`, 60_000);
+    expect(await page.evaluate<boolean[]>(FIGURES_DRAWN)).toEqual(Array(figures).fill(true));
+    for (let i = 0; i < figures; i++) await page.screenshotElement(path.join(SHOTS, `figure-${i + 1}.png`), 'div.workbook-figure', i);
+  });
 
-      const page = await browser.open(pathToFileURL(htmlFile).href);
-      const expression = `(() => {
-        const divs = [...document.querySelectorAll('div.workbook-figure')];
-        return divs.map((d) => ({
-          svg: d.querySelectorAll('svg.main-svg').length,
-          traces: d.querySelectorAll('g.trace').length,
-          text: d.textContent.slice(0, 200),
-          box: (() => { const r = d.getBoundingClientRect(); return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height }; })(),
-        }));
-      })()`;
-      type FigureState = { svg: number; traces: number; text: string; box: { x: number; y: number; width: number; height: number } };
-      await page.waitUntil(
-        `[...document.querySelectorAll('div.workbook-figure')].every((d) => d.querySelector('svg.main-svg g.trace'))`,
-        30_000,
-      );
-      const figures = await page.evaluate<FigureState[]>(expression);
-      expect(figures.length, 'figure divs in the page').toBe(figureDivs);
-      const plotlyLoaded = await page.evaluate<boolean>('typeof window.Plotly === "object" || typeof window.Plotly === "function"');
-      if (figureDivs > 0) expect(plotlyLoaded, `window.Plotly; page errors: ${browser.exceptions.join(' | ')}`).toBe(true);
+  it("saves each figure in Plotly's MIME type with its HTML beside it, and plotly.js once", async () => {
+    await save();
+    await page.close();
+    const { outputs } = saved(file);
+    const figureOutputs = outputs.filter((o) => o.data?.['application/vnd.plotly.v1+json']);
+    expect(figureOutputs).toHaveLength(figures);
+    for (const output of figureOutputs) expect(html(output)).toContain('class="workbook-figure"');
+    expect(outputs.filter((o) => html(o).includes(PLOTLY_COPY))).toHaveLength(1);
+  });
 
-      fs.rmSync(path.join(SHOTS, name), { recursive: true, force: true });
-      for (const [i, figure] of figures.entries()) {
-        expect(figure.svg, `figure ${i + 1} of ${name} has Plotly's SVG (${figure.text})`).toBeGreaterThan(0);
-        expect(figure.traces, `figure ${i + 1} of ${name} drew traces`).toBeGreaterThan(0);
-        await page.screenshot(path.join(SHOTS, name, `figure-${i + 1}.png`), {
-          x: Math.max(0, figure.box.x - 8),
-          y: Math.max(0, figure.box.y - 8),
-          width: Math.ceil(figure.box.width + 16),
-          height: Math.ceil(figure.box.height + 16),
-        });
-      }
-      // Figures whose points carry tokens show the token and its position on hover.
-      const hovers = await page.evaluate<string[]>(`[...document.querySelectorAll('div.workbook-figure')].flatMap((d) => {
-        const curve = (d.data || []).findIndex((t) => String(t.hovertemplate || '').includes('(position %{customdata[1]})'));
-        if (curve < 0) return [];
-        window.Plotly.Fx.hover(d, [{ curveNumber: curve, pointNumber: 0 }], 'xy');
-        return [d.querySelector('.hoverlayer').textContent];
-      })`);
-      if (name.startsWith('04-')) expect(hovers.length, 'figure 1 of part 4 has token hovers').toBeGreaterThan(0);
-      for (const text of hovers) expect(text).toMatch(/token ".*" \(position \d+\)/);
+  it('draws the figures again when the saved notebook is reopened, trusted, without re-running', async () => {
+    page = await openNotebook();
+    expect(await page.evaluate<boolean>('Jupyter.notebook.trusted'), 'trusted').toBe(true);
+    await page.waitUntil(`${FIGURES_DRAWN}.every(Boolean)`, 60_000);
+    expect(await page.evaluate<boolean[]>(FIGURES_DRAWN)).toEqual(Array(figures).fill(true));
+    await page.screenshotElement(path.join(SHOTS, 'reopened-figure-1.png'), 'div.workbook-figure', 0);
+  });
 
-      // The top of the page, to see the notebook around the figures.
-      await page.screenshot(path.join(SHOTS, name, 'page-top.png'), { x: 0, y: 0, width: 1280, height: 1600 });
-    });
-  }
+  it('draws them when the output that carried plotly.js was cleared, with plotly.js from the server', async () => {
+    const cleared = await page.evaluate<number>(`(() => {
+      const cells = Jupyter.notebook.get_cells();
+      const i = cells.findIndex((c) => c.cell_type === 'code' && c.output_area.outputs.some((o) => String((o.data || {})['text/html']).includes(${JSON.stringify(PLOTLY_COPY)})));
+      cells[i].clear_output();
+      return i;
+    })()`);
+    expect(cleared).toBeGreaterThan(0);
+    await save();
+    await page.close();
+    expect(saved(file).outputs.filter((o) => html(o).includes(PLOTLY_COPY)), 'plotly.js copies saved').toHaveLength(0);
+
+    page = await openNotebook();
+    expect(await page.evaluate<boolean>('Jupyter.notebook.trusted'), 'trusted').toBe(true);
+    await page.waitUntil(`${FIGURES_DRAWN}.every(Boolean)`, 60_000);
+    expect(await page.evaluate<boolean[]>(FIGURES_DRAWN), `page errors: ${browser!.exceptions.join(' | ')}`).toEqual(Array(figures - 1).fill(true));
+    expect(await page.evaluate<string>('typeof window.workbookPlotly'), 'plotly.js loaded from the server').toBe('object');
+    for (let i = 0; i < figures - 1; i++) await page.screenshotElement(path.join(SHOTS, `cleared-figure-${i + 1}.png`), 'div.workbook-figure', i);
+  });
 });

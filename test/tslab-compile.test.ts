@@ -71,7 +71,7 @@ describe("lib/ under tslab's compiler", () => {
     expect(tslabDiagnostics(files)).toEqual([]);
   });
 
-  it('compiles a cell that uses the model, the statistics and danfojs', () => {
+  it('compiles a cell that uses the model, the statistics, danfojs and the notebook display', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tslab-cell-'));
     const cell = path.join(dir, 'cell.ts');
     const lib = (p: string) => JSON.stringify(path.join(ROOT, 'lib', p));
@@ -80,10 +80,13 @@ describe("lib/ under tslab's compiler", () => {
       `import { loadModel, attentionAdjustmentNorms } from ${lib('model/index')};`,
       `import { ols, olsFormula, histogram, normal, addConstant } from ${lib('stats/index')};`,
       `import { normsFrame } from ${lib('frames/norms')};`,
+      `import { markdown, show } from ${lib('notebook/show')};`,
+      `import { progressDisplay } from ${lib('notebook/progress')};`,
       `const df = new DataFrame({ y: [1, 2, 4, 3, 5], x: [0, 1, 2, 3, 4] });`,
       `const text: string = olsFormula('y ~ x', df).summary() + ols([1, 2, 4, 3], addConstant([[0], [1], [2], [3]])).summary();`,
       `const edges: number[] = histogram(normal(1).sample(10), 'fd').edges;`,
       `export const run = async () => normsFrame(await attentionAdjustmentNorms(await loadModel('synthetic:tiny'), 'Hello'));`,
+      `export const display = () => { show(df); show(df['y']); show(markdown('**x**')); progressDisplay()({ label: 'a', done: 1, unit: 'files' }); };`,
       `export { text, edges };`,
     ].join('\n'));
     try {

@@ -1,7 +1,7 @@
 /**
  * Figures as HTML: plotly.js (from the installed plotly.js-dist-min, so nothing is fetched from the
  * network) embedded in a <script>, and each figure as a <div> plus the script that draws it. Used
- * inline in notebooks (show.ts) and for standalone pages written to disk (`writeFigureHtml`).
+ * inline in notebooks (lib/notebook/show.ts) and for standalone pages written to disk (`writeFigureHtml`).
  */
 import * as fs from 'fs';
 import { Figure } from './figure';
@@ -44,27 +44,49 @@ function scriptJson(value: unknown): string {
 
 let figureCount = 0;
 
+/** How every figure is drawn: resizing with its box, without Plotly's logo in the mode bar. */
+export const FIGURE_CONFIG = { responsive: true, displaylogo: false };
+
 /**
- * A figure as a <div class="workbook-figure"> and the script that draws it with `Plotly.newPlot`.
- * plotly.js must already be on the page (see `plotlyScript`); when it is not, the div says so.
+ * The script that finds plotly.js for a figure in a notebook whose earlier output carrying it was
+ * cleared, or never ran in this page (a saved notebook reopened): `npm run lab` has the Jupyter server
+ * serve plotly.js at <base URL>static/plotly.min.js. It is fetched once per page and run with `define`,
+ * `module` and `exports` hidden, as plotlyScript does; `window.workbookPlotly` holds the promise.
+ */
+const LOAD_PLOTLY_FROM_SERVER =
+  '  if (!window.workbookPlotly) {\n' +
+  "    var config = document.getElementById('jupyter-config-data');\n" +
+  "    var base = (config && JSON.parse(config.textContent).baseUrl) || document.body.getAttribute('data-base-url') || '/';\n" +
+  "    window.workbookPlotly = fetch(base.replace(/\\/?$/, '/') + 'static/plotly.min.js').then(function (response) {\n" +
+  "      if (!response.ok) throw new Error(response.status + ' ' + response.statusText);\n" +
+  '      return response.text();\n' +
+  '    }).then(function (source) {\n' +
+  "      new Function('define', 'module', 'exports', source).call(window);\n" +
+  '      return window.Plotly;\n' +
+  '    });\n' +
+  '  }\n';
+
+/**
+ * A figure as a <div class="workbook-figure"> and the script that draws it with `Plotly.newPlot`,
+ * with the plotly.js already on the page, or else the one the notebook's Jupyter server serves; when
+ * neither is there, the div says what to do.
  */
 export function figureHtml(figure: Figure): string {
   figureCount += 1;
   const id = `workbook-figure-${process.pid}-${Date.now().toString(36)}-${figureCount}`;
   const height = typeof figure.layout.height === 'number' ? figure.layout.height : 450;
-  const config = { responsive: true, displaylogo: false };
   return (
     `<div id="${id}" class="workbook-figure" style="width: 100%; min-height: ${height}px;"></div>\n` +
     '<script type="text/javascript">(function () {\n' +
     `  var div = document.getElementById(${scriptJson(id)});\n` +
     '  if (!div) return;\n' +
-    '  if (!window.Plotly) {\n' +
-    "    div.textContent = 'plotly.js is not loaded on this page, so this figure cannot draw. " +
-    "Restart the kernel and run the notebook from the top (the first figure embeds plotly.js), " +
-    "or call embedPlotly() from lib/figures/show.';\n" +
-    '    return;\n' +
-    '  }\n' +
-    `  window.Plotly.newPlot(div, ${scriptJson(figure.data)}, ${scriptJson(figure.layout)}, ${scriptJson(config)});\n` +
+    `  function draw(Plotly) { Plotly.newPlot(div, ${scriptJson(figure.data)}, ${scriptJson(figure.layout)}, ${scriptJson(FIGURE_CONFIG)}); }\n` +
+    '  if (window.Plotly) return draw(window.Plotly);\n' +
+    LOAD_PLOTLY_FROM_SERVER +
+    '  window.workbookPlotly.then(draw, function (error) {\n' +
+    "    div.textContent = 'plotly.js is not on this page (' + error.message + '), so this figure cannot draw: " +
+    "open the notebook with `npm run lab`, whose server provides plotly.js, or run the notebook again from the top.';\n" +
+    '  });\n' +
     '})();</script>'
   );
 }

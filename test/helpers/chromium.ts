@@ -168,6 +168,36 @@ export class Page {
     return value;
   }
 
+  /**
+   * A PNG of the `index`th element matching `selector`, with a margin, as the viewport shows it:
+   * scrolled to the middle of the view first, so that elements inside a scrolling container (the
+   * classic Notebook's page) are captured too, clear of fixed headers. The element must fit the view.
+   */
+  async screenshotElement(file: string, selector: string, index = 0, margin = 8): Promise<void> {
+    const box = await this.evaluate<{ x: number; y: number; width: number; height: number }>(`(() => {
+      const element = document.querySelectorAll(${JSON.stringify(selector)})[${index}];
+      element.scrollIntoView({ block: 'center' });
+      const r = element.getBoundingClientRect();
+      return { x: r.left, y: r.top, width: r.width, height: r.height };
+    })()`);
+    const clip = {
+      x: Math.max(0, box.x - margin),
+      y: Math.max(0, box.y - margin),
+      width: Math.ceil(box.width + 2 * margin),
+      height: Math.ceil(box.height + 2 * margin),
+      scale: 1,
+    };
+    const { data } = await this.browser.send('Page.captureScreenshot', { format: 'png', clip }, this.sessionId);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, Buffer.from(data, 'base64'));
+  }
+
+  /** Closes the tab. */
+  async close(): Promise<void> {
+    const { targetInfo } = await this.browser.send('Target.getTargetInfo', {}, this.sessionId);
+    await this.browser.send('Target.closeTarget', { targetId: targetInfo.targetId });
+  }
+
   /** A PNG of the page region `clip` (CSS pixels, page coordinates), below the fold too. */
   async screenshot(file: string, clip: { x: number; y: number; width: number; height: number }): Promise<void> {
     const { data } = await this.browser.send(
