@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GPT2Model, attentionAdjustmentNorms, attentionAdjustmentNormsBatch, loadModel } from '../lib/model';
+import { GPT2Model, ablateHead, attentionAdjustmentNorms, attentionAdjustmentNormsBatch, loadModel } from '../lib/model';
 import { GOLDENS, tinyCheckpoint } from './helpers/fixtures';
 import { relativeError } from './helpers/reference-gpt2';
 
@@ -95,6 +95,30 @@ describe.each(['onnx', 'tfjs'] as const)('GPT2Model on %s', (engine) => {
     const single = await attentionAdjustmentNorms(model, texts[2]);
     expect(relativeError(norms[2].norms.flat(), single.norms.flat())).toBeLessThan(1e-5);
     expect(norms.map((n) => n.ids.length)).toEqual(texts.map((t) => t.length));
+  });
+
+  it('reports its progress: the parts of a pass, the texts of a batch', async () => {
+    const reports: string[] = [];
+    const onProgress = (p: { done: number; total?: number; unit: string; finished?: boolean }) => void reports.push(`${p.done}/${p.total} ${p.unit}${p.finished ? ' finished' : ''}`);
+    await model.run('Hello world', ['logits'], { onProgress });
+    expect(reports[reports.length - 1]).toMatch(/^(\d+)\/\1 blocks finished$/);
+    if (engine === 'onnx') expect(reports).toEqual(['1/6 blocks', '2/6 blocks', '3/6 blocks', '4/6 blocks', '5/6 blocks', '6/6 blocks finished']); // embed, 3 blocks, ln_final, unembed
+    reports.length = 0;
+    await model.runBatch(['a', 'b c', 'd e f'], ['hook_embed'], { batchSize: 2, onProgress });
+    expect(reports).toEqual(['2/3 texts', '3/3 texts finished']);
+  });
+
+  it('gives the norms of a model with a head ablated, as the ablated run gives its attention outputs', async () => {
+    const ids = [464, 2068, 7586, 21831, 18045];
+    const hooks = [ablateHead('blocks.0.attn.hook_z', 1)];
+    const norms = await attentionAdjustmentNorms(model, ids, { hooks, prependBos: true });
+    const out = await model.execute([50256, ...ids], ['blocks.1.hook_attn_out'], hooks);
+    expect(norms.ids).toEqual([50256, ...ids]);
+    const C = 64;
+    const direct = Array.from({ length: 6 }, (_, t) => Math.hypot(...out['blocks.1.hook_attn_out'].data.subarray(t * C, (t + 1) * C)));
+    expect(relativeError(norms.norms[1], direct)).toBeLessThan(1e-6);
+    const plain = await attentionAdjustmentNorms(model, ids, { prependBos: true });
+    expect(relativeError(norms.norms[1], plain.norms[1])).toBeGreaterThan(1e-4);
   });
 
   it('describes its architecture, one row per weight', () => {

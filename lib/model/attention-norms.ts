@@ -4,6 +4,7 @@
  */
 import { displayTokens } from '../text/tokenizer';
 import { Activation } from './graph';
+import { Hook } from './hooks';
 import { BatchOptions, GPT2Model, RunOptions } from './model';
 
 export interface AttentionNorms {
@@ -13,9 +14,10 @@ export interface AttentionNorms {
   norms: number[][];
 }
 
-export async function attentionAdjustmentNorms(model: GPT2Model, input: string | number[], options: RunOptions = {}): Promise<AttentionNorms> {
+/** The norms of one text; `hooks` change activations on the way (e.g. `ablateHead(...)`: the norms of the ablated model). */
+export async function attentionAdjustmentNorms(model: GPT2Model, input: string | number[], options: RunOptions & { hooks?: Hook[] } = {}): Promise<AttentionNorms> {
   const ids = model.ids(input, options);
-  return normsOf(model, ids, await model.run(ids, attnOutTaps(model)));
+  return normsOf(model, ids, await model.execute(ids, attnOutTaps(model), options.hooks ?? [], { onProgress: options.onProgress }));
 }
 
 /** The same for many texts at once (see `runBatch`), in the order given. */

@@ -16,8 +16,8 @@ export interface Engine {
   readonly description: string;
   /** Makes ready what `plan` will use (sessions, layers), so that its first run is a warm one. */
   prepare(plan: RunPlan): Promise<void>;
-  /** Each sequence's tapped activations (hooks run only with a batch of one sequence). */
-  run(plan: RunPlan, batch: number[][]): Promise<Map<string, Activation>[]>;
+  /** Each sequence's tapped activations (hooks run only with a batch of one sequence); `onPass` hears of each part of the pass done. */
+  run(plan: RunPlan, batch: number[][], onPass?: (done: number, total: number) => void): Promise<Map<string, Activation>[]>;
   dispose(): void;
 }
 

@@ -9,6 +9,7 @@ import { GPT2Config } from '../weights/config';
 import { expectedWeights, parameterCount } from '../weights/layout';
 import { resolveWeights } from '../weights/resolve';
 import { WeightSource } from '../weights/source';
+import { ProgressCallback } from '../io/progress';
 import { Engine, EngineName } from './engine';
 import { Activation, HookFunction, RunPlan, Trace, planRun } from './graph';
 import { traceGPT2 } from './gpt2';
@@ -34,6 +35,8 @@ export interface LoadOptions {
 export interface RunOptions {
   /** Put `<|endoftext|>` (GPT-2's BOS) before the tokens; off by default. */
   prependBos?: boolean;
+  /** Hears how far a pass (in parts of the model) or a batch (in texts) has come: for long work (gpt2-xl, corpora). */
+  onProgress?: ProgressCallback;
 }
 
 export interface HookedRunOptions extends RunOptions {
@@ -174,7 +177,7 @@ export class GPT2Model {
     const plan = this.plan(taps, hooks);
     const ids = this.ids(input, options);
     if (plan.needed.size === 0) return {};
-    const [out] = await this.engine.run(plan, [ids]);
+    const [out] = await this.engine.run(plan, [ids], options.onProgress && ((done, total) => options.onProgress!({ label: this.spec, done, total, unit: 'blocks', finished: done === total })));
     return Object.fromEntries(out);
   }
 
@@ -195,6 +198,8 @@ export class GPT2Model {
       const chosen = order.slice(start, start + batchSize);
       const out = await this.engine.run(plan, chosen.map((i) => sequences[i]));
       chosen.forEach((i, k) => (results[i] = Object.fromEntries(out[k])));
+      const done = Math.min(start + batchSize, order.length);
+      options.onProgress?.({ label: this.spec, done, total: order.length, unit: 'texts', finished: done === order.length });
     }
     return results;
   }

@@ -52,7 +52,7 @@ export class OnnxEngine implements Engine {
     for (const piece of this.pieces(plan)) if (!this.streamed(piece)) await this.session(piece);
   }
 
-  async run(plan: RunPlan, batch: number[][]): Promise<Map<string, Activation>[]> {
+  async run(plan: RunPlan, batch: number[][], onPass?: (done: number, total: number) => void): Promise<Map<string, Activation>[]> {
     const { ort } = this;
     const { T, ids, positions, lengths } = padBatch(batch);
     const B = batch.length;
@@ -86,6 +86,7 @@ export class OnnxEngine implements Engine {
         values.set(v.id, changed ? new ort.Tensor('float32', changed.data, [1, ...shape]) : t);
       }
       for (const v of piece.inputs) if (lastRead.get(v.id) === i && !(v.hook && plan.taps.has(v.hook))) values.delete(v.id);
+      onPass?.(i + 1, pieces.length);
     }
     return lengths.map((length, b) => {
       const taps = new Map<string, Activation>();

@@ -106,7 +106,7 @@ export class TfjsEngine implements Engine {
     this.layersModelFor(plan);
   }
 
-  async run(plan: RunPlan, batch: number[][]): Promise<Map<string, Activation>[]> {
+  async run(plan: RunPlan, batch: number[][], onPass?: (done: number, total: number) => void): Promise<Map<string, Activation>[]> {
     const { model, pieces } = this.layersModelFor(plan);
     const byStage = new Map(pieces.map((p) => [p.stage, p]));
     return batch.map((ids) => {
@@ -120,6 +120,7 @@ export class TfjsEngine implements Engine {
         const taps = new Map<string, Activation>();
         [...plan.taps.keys()].forEach((name, i) => taps.set(name, { data: list[i].dataSync() as Float32Array, shape: list[i].shape, axes: plan.taps.get(name)!.axes }));
         list.forEach((t) => t.dispose());
+        onPass?.(1, 1); // the layers run in one synchronous call
         return taps;
       } finally {
         this.run_.mask?.dispose();
