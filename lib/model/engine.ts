@@ -16,10 +16,23 @@ export interface Engine {
   readonly description: string;
   /** Makes ready what `plan` will use (sessions, layers), so that its first run is a warm one. */
   prepare(plan: RunPlan): Promise<void>;
-  /** Each sequence's tapped activations (hooks run only with a batch of one sequence); `onPass` hears of each part of the pass done. */
-  run(plan: RunPlan, batch: number[][], onPass?: (done: number, total: number) => void): Promise<Map<string, Activation>[]>;
+  /** Each sequence's tapped activations (hooks run only with a batch of one sequence). */
+  run(plan: RunPlan, batch: number[][], options?: EngineRunOptions): Promise<Map<string, Activation>[]>;
   dispose(): void;
 }
+
+export interface EngineRunOptions {
+  /** Hears of each part of the pass done. */
+  onPass?: (done: number, total: number) => void;
+  /**
+   * Takes each tap of each sequence as soon as it is computed (the sequence's place in the batch,
+   * the tap's name, its activation), instead of the run returning it: memory then holds one part's
+   * taps at a time, not the whole pass's.
+   */
+  onTap?: TapConsumer;
+}
+
+export type TapConsumer = (sequence: number, tap: string, activation: Activation) => void;
 
 export interface EngineOptions {
   config: GPT2Config;

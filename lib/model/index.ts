@@ -9,7 +9,7 @@
  */
 export { GPT2Model, loadModel, toArrays } from './model';
 export type { BatchOptions, HookedRunOptions, LoadOptions, NestedArray, Residency, RunOptions, WeightRow } from './model';
-export type { EngineName } from './engine';
+export type { EngineName, TapConsumer } from './engine';
 export type { Activation, Axis, HookFunction } from './graph';
 export { ablateHead, headMean, patchActivation, scaleActivation } from './hooks';
 export type { Hook, Selection } from './hooks';

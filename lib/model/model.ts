@@ -10,7 +10,7 @@ import { expectedWeights, parameterCount } from '../weights/layout';
 import { resolveWeights } from '../weights/resolve';
 import { WeightSource } from '../weights/source';
 import { ProgressCallback } from '../io/progress';
-import { Engine, EngineName } from './engine';
+import { Engine, EngineName, TapConsumer } from './engine';
 import { Activation, HookFunction, RunPlan, Trace, planRun } from './graph';
 import { traceGPT2 } from './gpt2';
 import { OnnxEngine, loadOnnxRuntime } from './onnx-engine';
@@ -49,6 +49,11 @@ export interface HookedRunOptions extends RunOptions {
 export interface BatchOptions extends RunOptions {
   /** At most this many texts per engine call (default 16); texts of similar length go together. */
   batchSize?: number;
+  /**
+   * Takes each text's taps as they are computed (the text's place in `inputs`, the tap, its
+   * activation) instead of `runBatch` returning them: for taps too large to hold for a whole batch.
+   */
+  onTap?: TapConsumer;
 }
 
 export interface WeightRow {
@@ -124,6 +129,13 @@ export class GPT2Model {
     return [...this.trace(() => true).hooks.keys()];
   }
 
+  /** A weight as the checkpoint holds it (hub name, e.g. `h.0.attn.c_proj.bias`), as float32. */
+  weight(name: string): Float32Array {
+    if (this.disposed) throw new Error(`model ${this.spec} was disposed; load it again`);
+    if (!this.source.has(name)) throw new Error(`${this.spec} has no weight named ${JSON.stringify(name)}: see architecture() for the names`);
+    return this.source.read(name);
+  }
+
   /** One row per weight tensor (hub name, shape, parameter count), for showing the model. */
   architecture(): WeightRow[] {
     return expectedWeights(this.config).map((w) => ({ name: w.name, shape: w.shape, params: w.shape.reduce((a, b) => a * b, 1) }));
@@ -177,7 +189,8 @@ export class GPT2Model {
     const plan = this.plan(taps, hooks);
     const ids = this.ids(input, options);
     if (plan.needed.size === 0) return {};
-    const [out] = await this.engine.run(plan, [ids], options.onProgress && ((done, total) => options.onProgress!({ label: this.spec, done, total, unit: 'blocks', finished: done === total })));
+    const onPass = options.onProgress && ((done: number, total: number) => options.onProgress!({ label: this.spec, done, total, unit: 'blocks', finished: done === total }));
+    const [out] = await this.engine.run(plan, [ids], { onPass });
     return Object.fromEntries(out);
   }
 
@@ -196,7 +209,8 @@ export class GPT2Model {
     const order = sequences.map((_, i) => i).sort((a, b) => sequences[a].length - sequences[b].length);
     for (let start = 0; start < order.length; start += batchSize) {
       const chosen = order.slice(start, start + batchSize);
-      const out = await this.engine.run(plan, chosen.map((i) => sequences[i]));
+      const onTap = options.onTap && ((k: number, tap: string, activation: Activation) => options.onTap!(chosen[k], tap, activation));
+      const out = await this.engine.run(plan, chosen.map((i) => sequences[i]), { onTap });
       chosen.forEach((i, k) => (results[i] = Object.fromEntries(out[k])));
       const done = Math.min(start + batchSize, order.length);
       options.onProgress?.({ label: this.spec, done, total: order.length, unit: 'texts', finished: done === order.length });

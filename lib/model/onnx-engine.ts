@@ -15,7 +15,7 @@ import * as path from 'path';
 import type * as Ort from 'onnxruntime-node';
 import { parameterCount, WeightSpec } from '../weights/layout';
 import { firstNonFinite, nonFiniteError } from '../weights/source';
-import { Engine, EngineOptions, padBatch, unpad } from './engine';
+import { Engine, EngineOptions, EngineRunOptions, padBatch, unpad } from './engine';
 import { Activation, Piece, RunPlan, Value, applyHooks, isPositionAxis, shapeOf, splitPlan } from './graph';
 import { WeightPlacement, lowerPiece, valueName } from './onnx-graph';
 
@@ -52,7 +52,7 @@ export class OnnxEngine implements Engine {
     for (const piece of this.pieces(plan)) if (!this.streamed(piece)) await this.session(piece);
   }
 
-  async run(plan: RunPlan, batch: number[][], onPass?: (done: number, total: number) => void): Promise<Map<string, Activation>[]> {
+  async run(plan: RunPlan, batch: number[][], options: EngineRunOptions = {}): Promise<Map<string, Activation>[]> {
     const { ort } = this;
     const { T, ids, positions, lengths } = padBatch(batch);
     const B = batch.length;
@@ -85,17 +85,21 @@ export class OnnxEngine implements Engine {
         const changed = hooks && applyHooks(v.hook!, hooks.fns, { data: t.data as Float32Array, shape, axes: v.axes });
         values.set(v.id, changed ? new ort.Tensor('float32', changed.data, [1, ...shape]) : t);
       }
-      for (const v of piece.inputs) if (lastRead.get(v.id) === i && !(v.hook && plan.taps.has(v.hook))) values.delete(v.id);
-      onPass?.(i + 1, pieces.length);
+      const kept = (v: Value) => v.hook !== undefined && plan.taps.has(v.hook) && !options.onTap;
+      if (options.onTap) for (const v of piece.fetch) if (v.hook !== undefined && plan.taps.has(v.hook)) lengths.forEach((_, b) => options.onTap!(b, v.hook!, this.tapOf(v, values, b, T, lengths)));
+      for (const v of piece.inputs) if (lastRead.get(v.id) === i && !kept(v)) values.delete(v.id);
+      for (const v of piece.fetch) if (!kept(v) && !(lastRead.get(v.id)! > i)) values.delete(v.id);
+      options.onPass?.(i + 1, pieces.length);
     }
-    return lengths.map((length, b) => {
-      const taps = new Map<string, Activation>();
-      for (const [name, v] of plan.taps) {
-        const data = unpad(values.get(v.id)!.data as Float32Array, b, shapeOf(v, this.options.config, T), v.axes.map(isPositionAxis), length);
-        taps.set(name, { data, shape: shapeOf(v, this.options.config, length), axes: v.axes });
-      }
-      return taps;
-    });
+    if (options.onTap) return lengths.map(() => new Map());
+    return lengths.map((_, b) => new Map([...plan.taps].map(([name, v]) => [name, this.tapOf(v, values, b, T, lengths)])));
+  }
+
+  /** Sequence b's activation at tapped value v, cut from the batch's padded one. */
+  private tapOf(v: Value, values: Map<number, Ort.Tensor>, b: number, T: number, lengths: number[]): Activation {
+    const { config } = this.options;
+    const data = unpad(values.get(v.id)!.data as Float32Array, b, shapeOf(v, config, T), v.axes.map(isPositionAxis), lengths[b]);
+    return { data, shape: shapeOf(v, config, lengths[b]), axes: v.axes };
   }
 
   /**

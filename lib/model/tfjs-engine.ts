@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { WeightSource, nonFiniteError } from '../weights/source';
 import { headColumns, parameterCount } from '../weights/layout';
 import { GPT2Config } from '../weights/config';
-import { Engine, EngineOptions } from './engine';
+import { Engine, EngineOptions, EngineRunOptions } from './engine';
 import { Activation, HookFunction, Node, OpName, Piece, RunPlan, Trace, Value, applyHooks, axisSizes, isPositionAxis, shapeOf, splitPlan } from './graph';
 import { traceGPT2 } from './gpt2';
 import { BackendName, useBackend } from './tfjs-backend';
@@ -106,10 +106,10 @@ export class TfjsEngine implements Engine {
     this.layersModelFor(plan);
   }
 
-  async run(plan: RunPlan, batch: number[][], onPass?: (done: number, total: number) => void): Promise<Map<string, Activation>[]> {
+  async run(plan: RunPlan, batch: number[][], options: EngineRunOptions = {}): Promise<Map<string, Activation>[]> {
     const { model, pieces } = this.layersModelFor(plan);
     const byStage = new Map(pieces.map((p) => [p.stage, p]));
-    return batch.map((ids) => {
+    return batch.map((ids, b) => {
       this.run_ = { T: ids.length, hooks: plan.hooks, outputs: new Map() };
       try {
         const outputs = tf.tidy(() => {
@@ -120,8 +120,10 @@ export class TfjsEngine implements Engine {
         const taps = new Map<string, Activation>();
         [...plan.taps.keys()].forEach((name, i) => taps.set(name, { data: list[i].dataSync() as Float32Array, shape: list[i].shape, axes: plan.taps.get(name)!.axes }));
         list.forEach((t) => t.dispose());
-        onPass?.(1, 1); // the layers run in one synchronous call
-        return taps;
+        options.onPass?.(1, 1); // the layers run in one synchronous call
+        if (!options.onTap) return taps;
+        taps.forEach((activation, name) => options.onTap!(b, name, activation));
+        return new Map<string, Activation>();
       } finally {
         this.run_.mask?.dispose();
         this.run_ = null;
