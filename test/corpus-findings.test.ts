@@ -95,4 +95,9 @@ describe('corpus findings on the synthetic corpus', () => {
     expect(plain.some((s) => /head|b_O/.test(s))).toBe(false);
     expect(corpusFindingSentences({ ...input, label: { model: 'gpt2', synthetic: false } })[0]).toMatch(/^Model gpt2: 4 layers, 75 observations/);
   });
+
+  it('refuses rows of the wrong response', () => {
+    expect(() => corpusFindingSentences({ ...input, pooled: input.withoutBias })).toThrow(/pooled has a row of response log_norm_without_bias; pass the rows of the log_norm fits there/);
+    expect(() => corpusFindingSentences({ ...input, withoutBias: input.pooled })).toThrow(/withoutBias has a row of response log_norm; pass the rows of the log_norm_without_bias fits there/);
+  });
 });

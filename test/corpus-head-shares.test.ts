@@ -123,5 +123,6 @@ describe('shards merge exactly', () => {
     expect(() => acc.add({ ...good, textId: 'other' })).toThrow(/text index 0 is "text-0", not "other"; give each text one index/);
     expect(() => acc.add({ ...good, attnOut: new Float32Array(good.attnOut.length) })).toThrow(/‖a_t‖² is 0 at text "text-0", layer 0, position 0/);
     expect(() => new HeadShareAccumulator().means()).toThrow(/no tokens were added/);
+    expect(() => HeadShareAccumulator.fromSums({ ...one.sums(), tokens: new Float64Array(2) })).toThrow(/column tokens has 2 values for \d+ rows; pass what sums\(\) returned/);
   });
 });

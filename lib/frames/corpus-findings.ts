@@ -116,6 +116,10 @@ function withoutBiasSentence(withBias: SweepFindings, without: SweepFindings): s
 /** The corpus findings as sentences (plain text, Unicode), one idea each; the first is the synthetic-weights caveat when it applies. */
 export function corpusFindingSentences(input: CorpusFindingsInput): string[] {
   const alpha = input.alpha ?? 0.05;
+  for (const [rows, response, what] of [[input.pooled, 'log_norm', 'pooled'], [input.withoutBias ?? [], 'log_norm_without_bias', 'withoutBias']] as const) {
+    const other = rows.find((r) => r.response !== response);
+    if (other) throw new Error(`corpusFindingSentences: ${what} has a row of response ${other.response}; pass the rows of the ${response} fits there`);
+  }
   const pooled = sweepFindings(input.pooled, input.label, alpha);
   const clusters = [...new Set(input.pooled.map((r) => r.clusters))];
   const sentences = findingSentences(pooled);

@@ -158,6 +158,9 @@ export class HeadShareAccumulator {
   static fromSums(rows: HeadShareSums): HeadShareAccumulator {
     const out = new HeadShareAccumulator();
     const n = rows.text_index.length;
+    for (const name of ['text_id', 'layer', 'head', 'share_sum', 'tokens'] as const) {
+      if (rows[name]?.length !== n) throw new Error(`HeadShareAccumulator.fromSums: column ${name} has ${rows[name]?.length ?? 'no'} values for ${n} rows; pass what sums() returned`);
+    }
     const heads = rows.head.reduce((most, h) => Math.max(most, h), -1) + 1;
     out.heads = n ? heads : null;
     for (let i = 0; i < n; i++) {
