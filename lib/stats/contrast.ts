@@ -12,6 +12,9 @@ import { pinvSymmetric, squareRank } from './linalg';
 
 export type { Restrictions } from './constraints';
 
+/** What a test of R b = q reads from a fit: its estimates, their covariance and how to test them. */
+export type LinearEstimates = Pick<RegressionResults, 'params' | 'exogNames' | 'covArray' | 'kExog' | 'useT' | 'dfResidInference'>;
+
 export class ContrastResults {
   /** 't' or 'norm' (t_test), 'F' or 'chi2' (wald_test / f_test). */
   readonly distribution: 't' | 'norm' | 'F' | 'chi2';
@@ -112,7 +115,7 @@ export function numpyFloat(x: number): string {
   return sign + text.replace(/0+$/, '');
 }
 
-function covOfRestrictions(res: RegressionResults, R: number[][]): Float64Array {
+function covOfRestrictions(res: LinearEstimates, R: number[][]): Float64Array {
   const k = res.kExog;
   const cov = res.covArray;
   const m = R.length;
@@ -123,7 +126,7 @@ function covOfRestrictions(res: RegressionResults, R: number[][]): Float64Array 
 }
 
 /** statsmodels' t_test: one t (or z, as the fit's useT) test per restriction. */
-export function tTest(res: RegressionResults, restrictions: Restrictions): ContrastResults {
+export function tTest(res: LinearEstimates, restrictions: Restrictions): ContrastResults {
   const { R, q } = linearConstraint(restrictions, res.exogNames);
   const cov = covOfRestrictions(res, R);
   const m = R.length;
@@ -137,7 +140,7 @@ export function tTest(res: RegressionResults, restrictions: Restrictions): Contr
  * statsmodels' wald_test: W = (R b - q)' pinv(R V R') (R b - q), with J = rank(R V R'); F = W / J on
  * (J, df) degrees of freedom when useF (default: the fit's useT), else chi-square(J).
  */
-export function waldTest(res: RegressionResults, restrictions: Restrictions, options: { useF?: boolean; scalar?: boolean } = {}): ContrastResults {
+export function waldTest(res: LinearEstimates, restrictions: Restrictions, options: { useF?: boolean; scalar?: boolean } = {}): ContrastResults {
   const { R, q } = linearConstraint(restrictions, res.exogNames);
   const useF = options.useF ?? res.useT;
   const m = R.length;
