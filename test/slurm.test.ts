@@ -100,7 +100,9 @@ describe('the corpus run sharded on Slurm', () => {
     for (const k of [0, 1]) {
       const log = fs.readFileSync(path.join(out, 'logs', `shard-${k}.log`), 'utf8');
       expect(log).toContain(`shard ${k}/2 of ${TINY_CORPUS}`);
-      expect(log.split('\n').filter((line) => line.startsWith('error: '))).toHaveLength(1);
+      const errors = log.split('\n').filter((line) => line.startsWith('error: '));
+      expect(errors, log.slice(-2000)).toHaveLength(1);
+      expect(errors[0], 'the error names the model that does not exist').toContain('no-such-size');
     }
   });
 
