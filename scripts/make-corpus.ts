@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { gunzipSync, inflateSync } from 'zlib';
 import { tokenize } from '../lib/text/tokenizer';
-import { writeFileAtomically } from '../lib/write-file-atomically';
+import { writeFileAtomically } from '../lib/io/write-file-atomically';
 import { parseCommandLine, runCommand, UsageError } from './cli';
 
 const ROOT = path.resolve(__dirname, '..');

@@ -5,15 +5,9 @@
  * Also how every table, report and hover text writes a p-value and a token.
  */
 import type { WeightRow } from '../model/index';
-import { pyFormat } from '../stats/pyformat';
+import { formatPValue } from '../stats/pyformat';
 
-/**
- * A p-value as statsmodels prints Prob (F-statistic), `%#.3g`: three significant digits, so 0.0312,
- * 0.000101, 1.01e-06 and 4.25e-07 each read the same way wherever they appear.
- */
-export function formatPValue(p: number): string {
-  return pyFormat('%#.3g', p);
-}
+export { formatPValue };
 
 const ESCAPES: Record<string, string> = { '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 

@@ -10,6 +10,7 @@ import type { CorpusRegressionRow, LagEqualityTest } from './corpus-regressions'
 import type { TextBetaSpread } from './corpus-text-fits';
 import { MIN_TEXT_ROWS } from './corpus-text-fits';
 import { SweepFindings, findingSentences, sweepFindings } from './findings';
+import { formatPValue } from '../stats/pyformat';
 
 export interface CorpusFindingsInput {
   label: { model: string; synthetic: boolean };
@@ -28,7 +29,7 @@ export interface CorpusFindingsInput {
 
 const NAMES: Record<string, string> = { lag1: 'β1 (token t−1)', lag2: 'β2 (token t−2)' };
 
-const pText = (p: number) => (p < 1e-16 ? 'p < 1e-16' : `p = ${p < 1e-3 ? p.toExponential(1) : p.toFixed(3)}`);
+const pText = (p: number) => `p = ${formatPValue(p)}`;
 const pct = (share: number) => `${Math.round(100 * share)}%`;
 
 function range<T>(items: T[], value: (item: T) => number): { low: T; high: T } {

@@ -34,7 +34,8 @@ export interface CorpusNorms {
   norm_without_bias: Float64Array;
 }
 
-const CORPUS_COLUMNS = ['text_id', 'chunk', 'layer', 'position', 'token_id', 'token', 'norm', 'log_norm', 'has_context', 'norm_without_bias'] as const;
+/** The columns of a corpus table, in the order they are written. */
+export const CORPUS_COLUMNS = ['text_id', 'chunk', 'layer', 'position', 'token_id', 'token', 'norm', 'log_norm', 'has_context', 'norm_without_bias'] as const;
 
 /** The response of the lag design: log‖a_t‖, or log‖a_t − b_O‖ (the adjustment without c_proj's bias). */
 export type LagResponse = 'log_norm' | 'log_norm_without_bias';

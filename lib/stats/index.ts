@@ -22,5 +22,5 @@ export { histogram, histogramBinEdges, percentile } from './histogram';
 export type { Bins, BinRule } from './histogram';
 export { normal, uniform, discreteUniform, linspace, logspace } from './random';
 export type { Generator } from './random';
-export { pyFormat, pyRepr } from './pyformat';
+export { formatPValue, pyFormat, pyRepr } from './pyformat';
 export * from './distributions';

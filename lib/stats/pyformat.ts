@@ -188,3 +188,11 @@ export function pyCenter(s: string, width: number): string {
   const left = Math.floor(margin / 2) + (margin & width & 1);
   return ' '.repeat(left) + s + ' '.repeat(margin - left);
 }
+
+/**
+ * A p-value as statsmodels prints Prob (F-statistic), `%#.3g`: three significant digits, so 0.0312,
+ * 0.000101, 1.01e-06 and 4.25e-07 each read the same way wherever the workbook shows one.
+ */
+export function formatPValue(p: number): string {
+  return pyFormat('%#.3g', p);
+}
