@@ -33,6 +33,7 @@ import { downloadWeights, isHubModel } from '../lib/weights/hub';
 import { weightsPresent } from '../lib/weights/present';
 import { resolveWeights } from '../lib/weights/resolve';
 import { UsageError, parseCommandLine, runCommand } from './cli';
+import { isCorpusRun, main as corpusMain } from './corpus';
 import { progressBar } from './progress-bar';
 import { stopOnCtrlC } from './stop-on-ctrl-c';
 
@@ -47,9 +48,11 @@ const USAGE = [
   '  --text-file <file>  the text to analyse (default data/rock-music-in-hungary.txt)',
   '  --out <folder>      where the report and tables go (default out/part4)',
   '  -h, --help          this text',
+  '',
+  'A corpus instead of one text: npm start -- --corpus <file.jsonl|folder> ... (npm start -- --corpus --help)',
 ].join('\n');
 
-type Output = Pick<NodeJS.WritableStream, 'write'>;
+export type Output = Pick<NodeJS.WritableStream, 'write'>;
 
 /** The text of `file`, without the final line break editors add (it would be one more token). */
 export function readText(file: string): string {
@@ -65,7 +68,7 @@ export function readText(file: string): string {
 }
 
 /** The model's config, known without loading it (a hub model's files may not be here yet). */
-function configOf(spec: string, flag: string): GPT2Config {
+export function configOf(spec: string, flag: string): GPT2Config {
   if (isHubModel(spec)) return GPT2_SIZES[spec];
   try {
     const resolved = resolveWeights(spec);
@@ -94,7 +97,7 @@ function checkLength(text: string, file: string, spec: string, config: GPT2Confi
 }
 
 /** Downloads a hub model's files when, and only when, they are absent (broken files are the loader's to report). */
-async function downloadIfAbsent(spec: string, say: (line: string) => void): Promise<void> {
+export async function downloadIfAbsent(spec: string, say: (line: string) => void): Promise<void> {
   if (!isHubModel(spec) || weightsPresent(spec)) return;
   say(`${spec}: weights not found locally; downloading them from the HuggingFace hub into weights/${spec}/`);
   const bar = progressBar();
@@ -114,7 +117,7 @@ async function downloadIfAbsent(spec: string, say: (line: string) => void): Prom
 }
 
 /** Progress on the command line: one line per step, `... done in 1.2 s` (or `failed`) at its end. */
-function progressLines(output: Output) {
+export function progressLines(output: Output) {
   let open = false;
   const end = (text: string) => {
     if (open) output.write(`${text}\n`);
@@ -136,7 +139,7 @@ function progressLines(output: Output) {
   };
 }
 
-type Progress = ReturnType<typeof progressLines>;
+export type Progress = ReturnType<typeof progressLines>;
 
 interface Sweep {
   label: ModelLabel;
@@ -145,20 +148,26 @@ interface Sweep {
   architecture: WeightRow[];
 }
 
-/** One model's pass over the text and its per-layer fits; the model is freed afterwards. */
-async function sweep(spec: string, text: string, { say, step }: Progress): Promise<Sweep> {
+/** The model `spec`, downloaded first when its files are absent; a load that fails says what to do. */
+export async function openModel(spec: string, { say, step }: Pick<Progress, 'say' | 'step'>): Promise<GPT2Model> {
   await downloadIfAbsent(spec, say);
-  let done = step(`loading ${spec}`);
-  let model: GPT2Model;
+  const done = step(`loading ${spec}`);
   try {
-    model = await loadModel(spec);
+    const model = await loadModel(spec);
+    done();
+    return model;
   } catch (e) {
     const advice = isHubModel(spec)
       ? `remove the broken files and run \`npm run weights -- ${spec}\` to download them again, or point GPT2_WEIGHTS at good ones`
       : `check the checkpoint ${spec}, or run on synthetic weights (--model synthetic:<size>)`;
     throw new UsageError(`cannot load ${spec}: ${(e as Error).message}; ${advice}`);
   }
-  done();
+}
+
+/** One model's pass over the text and its per-layer fits; the model is freed afterwards. */
+async function sweep(spec: string, text: string, { say, step }: Progress): Promise<Sweep> {
+  const model = await openModel(spec, { say, step });
+  let done: () => void;
   try {
     if (model.synthetic) say(`note: ${model.spec} has synthetic weights; its numbers test the pipeline and say nothing about GPT-2`);
     const ids = model.ids(text);
@@ -182,7 +191,9 @@ function shown(file: string): string {
 export async function main(argv: string[], output: Output = process.stdout): Promise<void> {
   const progress = progressLines(output);
   try {
-    await part4(argv, progress);
+    // a corpus run is its own command (scripts/corpus.ts), reached through the same npm start
+    if (isCorpusRun(argv)) await corpusMain(argv, output);
+    else await part4(argv, progress);
   } catch (e) {
     progress.failed();
     // One line, whatever the library said.

@@ -30,6 +30,7 @@ export function progressBar(output: NodeJS.WritableStream = process.stderr): Pro
       size: p.total === undefined ? '?' : amount(p.total, p.unit),
       rate: rate > 0 ? `${amount(rate, p.unit)}/s` : `-- ${p.unit === 'bytes' ? 'B' : p.unit}/s`,
       remaining: formatDuration(left === 0 ? 0 : rate > 0 ? left / rate : Infinity),
+      detail: p.detail ?? '',
     };
   };
 
@@ -60,7 +61,7 @@ export function progressBar(output: NodeJS.WritableStream = process.stderr): Pro
     if (now - samples[samples.length - 1][0] >= 100) samples.push([now, p.done]);
     while (samples.length > 2 && now - samples[0][0] > 5000) samples.shift();
     if (!bar) {
-      const format = p.total === undefined ? '{label} {done} {rate}' : '{label} [{bar}] {percentage}% {done}/{size} {rate} ETA {remaining}';
+      const format = p.total === undefined ? '{label} {done} {rate} {detail}' : '{label} [{bar}] {percentage}% {done}/{size} {rate} ETA {remaining} {detail}';
       // The bar takes what the numbers (about 45 columns) and the label leave of the terminal's width.
       const columns = (output as { columns?: number }).columns ?? 80;
       const barsize = Math.max(8, Math.min(30, columns - p.label.length - 48));
@@ -84,7 +85,7 @@ function startLine(p: Progress): string {
 function doneLine(p: Progress, task: { started: number; from: number } | undefined): string {
   const seconds = task ? (Date.now() - task.started) / 1000 : 0;
   const rate = task && seconds > 0 ? ` (${amount((p.done - task.from) / seconds, p.unit)}/s)` : '';
-  return `${amount(p.done, p.unit)} done in ${seconds.toFixed(1)} s${rate}`;
+  return `${amount(p.done, p.unit)}${p.detail ? `, ${p.detail}` : ''} done in ${seconds.toFixed(1)} s${rate}`;
 }
 
 /** Bytes as sizes (14.3 MB), anything else as a count of its unit (12 blocks). */

@@ -69,11 +69,10 @@ const LOAD_PLOTLY_FROM_SERVER =
 /**
  * A figure as a <div class="workbook-figure"> and the script that draws it with `Plotly.newPlot`,
  * with the plotly.js already on the page, or else the one the notebook's Jupyter server serves; when
- * neither is there, the div says what to do.
+ * neither is there, the div says what to do. Its id is unique in the process unless given (a report
+ * gives its own, so that the page is the same on every run).
  */
-export function figureHtml(figure: Figure): string {
-  figureCount += 1;
-  const id = `workbook-figure-${process.pid}-${Date.now().toString(36)}-${figureCount}`;
+export function figureHtml(figure: Figure, id = `workbook-figure-${process.pid}-${Date.now().toString(36)}-${++figureCount}`): string {
   const height = typeof figure.layout.height === 'number' ? figure.layout.height : 450;
   return (
     `<div id="${id}" class="workbook-figure" style="width: 100%; min-height: ${height}px;"></div>\n` +

@@ -5,7 +5,8 @@
 /// <reference path="../shims/danfojs.d.ts" />
 import { DataFrame } from 'danfojs';
 
-function field(value: unknown): string {
+/** One CSV field: numbers at full precision, text quoted when it must be. */
+export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   const text = String(value);
@@ -16,9 +17,9 @@ function field(value: unknown): string {
 export function frameToCsv(frame: DataFrame): string {
   const columns = frame.columns as string[];
   const values = columns.map((c) => frame.column(c).values as unknown[]);
-  const lines = [columns.map(field).join(',')];
+  const lines = [columns.map(csvField).join(',')];
   for (let i = 0; i < frame.shape[0]; i++) {
-    lines.push(values.map((column) => field(column[i])).join(','));
+    lines.push(values.map((column) => csvField(column[i])).join(','));
   }
   return lines.join('\n') + '\n';
 }

@@ -15,6 +15,8 @@ export interface Progress {
   finished?: boolean;
   /** Something worth a line of its own, e.g. a dropped connection being resumed. */
   note?: string;
+  /** A second count shown beside the first, e.g. `12 of 422 texts` beside the tokens. */
+  detail?: string;
 }
 
 export type ProgressCallback = (progress: Progress) => void;

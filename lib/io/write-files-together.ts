@@ -44,6 +44,9 @@ export function checkWritableFolder(dir: string): void {
   }
 }
 
+/** A file's contents, or a function that writes them into the path it is given (for files too large to hold). */
+export type FileContents = string | Uint8Array | ((file: string) => void);
+
 /**
  * Writes `files` (name → contents) into `dir`, creating it: all of them, or, when any write fails,
  * none (the temporary files are removed and the error says what went wrong). `writeFile` is how one
@@ -51,7 +54,7 @@ export function checkWritableFolder(dir: string): void {
  */
 export function writeFilesTogether(
   dir: string,
-  files: Record<string, string | Uint8Array>,
+  files: Record<string, FileContents>,
   writeFile: (file: string, data: string | Uint8Array) => void = fs.writeFileSync,
 ): string[] {
   const targets = Object.keys(files).map((name) => path.join(dir, name));
@@ -61,7 +64,7 @@ export function writeFilesTogether(
     fs.mkdirSync(dir, { recursive: true });
     const folder = targets.find((target) => fs.existsSync(target) && fs.statSync(target).isDirectory());
     if (folder) throw new Error(`${folder} is a folder`);
-    Object.values(files).forEach((data, i) => writeFile(temporaries[i], data));
+    Object.values(files).forEach((data, i) => (typeof data === 'function' ? data(temporaries[i]) : writeFile(temporaries[i], data)));
     // Renames need no space and fail only if the folder changes under us.
     for (; renamed < targets.length; renamed++) fs.renameSync(temporaries[renamed], targets[renamed]);
   } catch (e) {

@@ -34,6 +34,7 @@ function summary(row: ProgressRow, now: number): string {
   const counted = row.unit === 'bytes' ? '' : ` ${row.unit}`;
   const parts = [row.total === undefined ? `${amount(row.done, row.unit)}${counted}` : `${amount(row.done, row.unit)} of ${amount(row.total, row.unit)}${counted}`];
   if (row.total) parts.push(`${Math.floor((100 * row.done) / row.total)}%`);
+  if (row.detail) parts.push(row.detail);
   if (row.finished) {
     parts.push(`done in ${duration(elapsed)}`);
   } else if (row.total && row.done > 0) {
