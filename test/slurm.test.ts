@@ -18,10 +18,10 @@ const JOB_TIMEOUT = 240_000;
 const missing = slurmMissing();
 const required = Boolean(process.env.CI);
 
-/** Every file under `dir`, relative, leaving out the shard folders and logs a sharded run keeps there. */
+/** Every output file under `dir`, relative, leaving out the shard folders and logs a sharded run keeps there, and a run's own work (.corpus-run). */
 function outputFiles(dir: string): string[] {
   return (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => !/^(shard-\d+|logs)(\/|$)/.test(f) && fs.statSync(path.join(dir, f)).isFile())
+    .filter((f) => !/^(shard-\d+|logs|\.corpus-run)(\/|$)/.test(f) && fs.statSync(path.join(dir, f)).isFile())
     .sort();
 }
 
