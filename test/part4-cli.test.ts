@@ -95,7 +95,7 @@ describe('npm start on synthetic:tiny, with figure 3 from --xl-model synthetic:t
 
   it('regressions.csv agrees with statsmodels on the reference norms', () => {
     const text = fs.readFileSync(path.join(out, 'regressions.csv'), 'utf8');
-    expect(text.split('\n')[0]).toBe('layer,term,coef,std_err,t,p,ci_low,ci_high,r2,adj_r2,nobs');
+    expect(text.split('\n')[0]).toBe('layer,term,coef,std_err,t,p,ci_low,ci_high,r2,adj_r2,nobs,cov_type,maxlags');
     const rows = parseCsv(text);
     expect(rows.map((r) => r.term)).toEqual(['const', 'lag1', 'lag2', 'const', 'lag1', 'lag2', 'const', 'lag1', 'lag2']);
     for (const r of rows) {
