@@ -165,6 +165,12 @@ describe('what robust standard errors change', () => {
     expect(covarianceSentences(covarianceFindings({ rows: hac.rows, wald: [] }, null))).toHaveLength(1); // the lag rule only
   });
 
+  it('says "all layers" when a term is significant everywhere with both errors', () => {
+    const everywhere = (results: CovarianceResults) => ({ ...results, rows: results.rows.map((r) => ({ ...r, p: r.term === 'lag1' ? 0.001 : r.p })) });
+    const sentences = covarianceSentences(covarianceFindings(everywhere(hac), everywhere(nonrobust)));
+    expect(sentences[1]).toBe('β1 (token t−1) is significant in all 4 layers with both errors: no conclusion about it changes with HAC (Newey-West, 3 lags) errors.');
+  });
+
   it('refuses rows that mix standard errors, and writes Markdown under a heading', () => {
     expect(() => covarianceFindings({ rows: [...hac.rows, ...nonrobust.rows], wald: [] }, null)).toThrow(
       'covarianceFindings: the chosen rows mix standard errors (HAC (Newey-West, 3 lags); nonrobust); pass one covariance\'s rows',

@@ -58,8 +58,10 @@ export function acfFigure(series: ArrayLike<number>, label: ModelLabel, options:
     xaxis: { title: { text: 'lag (tokens)' }, dtick: lags.length > 24 ? 5 : 1, range: [0.4, lags.length + 0.6], zeroline: false },
     yaxis: { title: { text: 'autocorrelation' }, zeroline: false },
     shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, yref: 'y', y0: 0, y1: 0, line: { color: '#444', width: 1 } }],
-    legend: { orientation: 'h', y: -0.22 },
+    legend: { orientation: 'h', y: -0.3 },
   };
   const title = options.title ?? `Autocorrelation of the residuals, lags 1–${lags.length}`;
-  return { data: [band, bars(false), bars(true)], layout: labelled(layout, title, label) };
+  const framed = labelled(layout, title, label);
+  // Room below the axis title for the legend.
+  return { data: [band, bars(false), bars(true)], layout: { ...framed, margin: { ...(framed.margin as object), b: 100 } } };
 }

@@ -338,7 +338,12 @@ export function covarianceSentences(f: CovarianceFindings): string[] {
   for (const t of f.terms) {
     const name = TERM_NAMES[t.term] ?? t.term;
     if (t.lost.length === 0 && t.gained.length === 0) {
-      const where = t.chosen.length === 0 ? 'in no layer with either errors' : `in the same layers with both errors (${layersNamed(t.chosen)})`;
+      const where =
+        t.chosen.length === 0
+          ? 'in no layer with either errors'
+          : t.chosen.length === n
+            ? `in all ${n} layers with both errors`
+            : `in the same layers with both errors (${layersNamed(t.chosen)})`;
       sentences.push(`${name} is significant ${where}: no conclusion about it changes with ${f.chosen} errors.`);
       continue;
     }
