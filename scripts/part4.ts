@@ -1,13 +1,18 @@
 /**
- * `npm start -- [--model gpt2] [--xl-model gpt2-xl] [--text-file data/rock-music-in-hungary.txt] [--out out/part4/]`
+ * `npm start -- [--model gpt2] [--xl-model gpt2-xl] [--text-file data/rock-music-in-hungary.txt] [--out out/part4/]
+ *               [--cov nonrobust|HC0|HC1|HC2|HC3|HAC] [--maxlags N]`
  *
  * Part 4 without Jupyter: runs GPT-2 on the text with every block's `hook_attn_out` tapped, takes the
  * log L2 norm of each token's attention adjustment, fits log‖a_t‖ on log‖a_t−1‖ and log‖a_t−2‖ in
- * every layer, and writes to --out, all files or none:
+ * every layer with the standard errors --cov names (HAC: Newey-West at --maxlags lags, by default
+ * floor(4 (n/100)^(2/9)) for n rows per layer), tests lag1 = lag2 in every layer, and writes to --out,
+ * all files or none:
  *   report.html      figures 1 and 2 (and 3 with --xl-model), the token table, layer 0's summary,
- *                    betas by layer, findings
+ *                    betas by layer with their errors and the test of lag1 = lag2, findings (with
+ *                    robust errors, also what they change against nonrobust ones)
  *   norms.csv        layer,position,token_id,token,norm,log_norm (every token, 0 included)
- *   regressions.csv  layer,term,coef,std_err,t,p,ci_low,ci_high,r2,adj_r2,nobs (terms const,lag1,lag2)
+ *   regressions.csv  layer,term,coef,std_err,t,p,ci_low,ci_high,r2,adj_r2,nobs,cov_type,maxlags
+ *                    (terms const,lag1,lag2; maxlags empty unless HAC)
  *   summary-L0.txt   layer 0's regression summary, as statsmodels prints it
  *   norms-xl.csv, regressions-xl.csv   the same for --xl-model, when given
  * Everything a user can get wrong (arguments, the text, --out, the model's name) is checked before a
@@ -20,9 +25,23 @@ import { attentionNormsFigure } from '../lib/figures/attention-norms';
 import { betasByLayerFigure } from '../lib/figures/betas-by-layer';
 import { part4ReportHtml } from '../lib/figures/part4-report';
 import { frameToCsv } from '../lib/frames/csv';
-import { ModelLabel, findingSentences, sweepFindings } from '../lib/frames/findings';
+import { ModelLabel, covarianceFindings, covarianceName, covarianceSentences, findingSentences, sweepFindings } from '../lib/frames/findings';
 import { lagFrame, normsFrame } from '../lib/frames/norms';
-import { LayerFit, fitAllLayers, minimumTokens, regressionRows, regressionTable } from '../lib/frames/regressions';
+import {
+  CovarianceChoice,
+  LAYER_COV_TYPES,
+  LayerCovType,
+  LayerFit,
+  RegressionRow,
+  WaldRow,
+  fitAllLayers,
+  minimumTokens,
+  regressionRows,
+  regressionTable,
+  rowsPerLayer,
+  waldTests,
+} from '../lib/frames/regressions';
+import { neweyWestMaxlags } from '../lib/stats/stattools';
 import { checkWritableFolder, writeFilesTogether } from '../lib/io/write-files-together';
 import { GPT2Model, attentionAdjustmentNorms, loadModel } from '../lib/model/index';
 import { GPT2_SIZES } from '../lib/weights/config';
@@ -40,13 +59,16 @@ import { stopOnCtrlC } from './stop-on-ctrl-c';
 const ROOT = path.resolve(__dirname, '..');
 const DEFAULT_TEXT = path.join(ROOT, 'data', 'rock-music-in-hungary.txt');
 const USAGE = [
-  'usage: npm start -- [--model <model>] [--xl-model <model>] [--text-file <file>] [--out <folder>]',
+  'usage: npm start -- [--model <model>] [--xl-model <model>] [--text-file <file>] [--out <folder>] [--cov <type>] [--maxlags <n>]',
   '',
   '  --model <model>     the model of figures 1 and 2 (default gpt2): gpt2, gpt2-medium, gpt2-large, gpt2-xl,',
   '                      a checkpoint folder or .safetensors file, or synthetic:<size> (untrained, offline)',
   '  --xl-model <model>  also sweep this model for figure 3 (the article uses gpt2-xl; synthetic:gpt2-xl offline)',
   '  --text-file <file>  the text to analyse (default data/rock-music-in-hungary.txt)',
   '  --out <folder>      where the report and tables go (default out/part4)',
+  '  --cov <type>        standard errors of the betas: nonrobust (default), HC0, HC1, HC2, HC3 (heteroscedasticity',
+  '                      robust) or HAC (Newey-West: robust to errors correlated across nearby tokens too)',
+  '  --maxlags <n>       with --cov HAC: lags in the Newey-West window (default floor(4 (n/100)^(2/9)), n rows per layer)',
   '  -h, --help          this text',
   '',
   'A corpus instead of one text: npm start -- --corpus <file.jsonl|folder> ... (npm start -- --corpus --help)',
@@ -80,7 +102,7 @@ export function configOf(spec: string, flag: string): GPT2Config {
 }
 
 /** Checks that the text has enough tokens for a fit with residual degrees of freedom, and fits the context. */
-function checkLength(text: string, file: string, spec: string, config: GPT2Config): void {
+function checkLength(text: string, file: string, spec: string, config: GPT2Config): number {
   const count = tokenize(text).ids.length;
   if (count > config.nPositions) {
     throw new UsageError(
@@ -94,6 +116,39 @@ function checkLength(text: string, file: string, spec: string, config: GPT2Confi
         `tokens, so that 3 parameters are fitted on more than 3 rows; use a longer text`,
     );
   }
+  return count;
+}
+
+const COV_LIST = LAYER_COV_TYPES.join(', ');
+
+/** --cov as statsmodels spells it (any case accepted), checked before anything runs. */
+function parseCovType(value: string, maxlags: string | undefined): LayerCovType {
+  const covType = LAYER_COV_TYPES.find((c) => c.toLowerCase() === value.toLowerCase());
+  if (covType === undefined) {
+    const why = value.toLowerCase() === 'cluster' ? ' here: clustered errors need groups of observations, and one text has none' : '';
+    throw new UsageError(`--cov ${value} is not a covariance type${why}; use one of ${COV_LIST}`);
+  }
+  if (maxlags !== undefined && covType !== 'HAC') {
+    throw new UsageError(`--maxlags ${maxlags} applies to Newey-West errors only, not --cov ${covType}: add --cov HAC, or leave --maxlags out`);
+  }
+  return covType;
+}
+
+/** The covariance for regressions of `rows` rows each: --maxlags checked against them, or the Newey-West rule. */
+function covarianceFor(covType: LayerCovType, maxlags: string | undefined, rows: number): CovarianceChoice {
+  if (covType !== 'HAC') return { covType };
+  const rule = neweyWestMaxlags(rows);
+  if (maxlags === undefined) return { covType, maxlags: rule };
+  const lags = /^\d+$/.test(maxlags.trim()) ? Number(maxlags) : NaN;
+  if (!Number.isSafeInteger(lags)) {
+    throw new UsageError(`--maxlags ${maxlags} is not a whole number of lags: pass an integer from 0 to ${rows - 1} (the Newey-West rule gives ${rule} for ${rows} rows)`);
+  }
+  if (lags >= rows) {
+    throw new UsageError(
+      `--maxlags ${maxlags} reaches past the ${rows} rows each layer's regression has: pass at most ${rows - 1} (the Newey-West rule gives ${rule})`,
+    );
+  }
+  return { covType, maxlags: lags };
 }
 
 /** Downloads a hub model's files when, and only when, they are absent (broken files are the loader's to report). */
@@ -144,7 +199,9 @@ export type Progress = ReturnType<typeof progressLines>;
 interface Sweep {
   label: ModelLabel;
   norms: AttentionNorms;
+  /** The fits with the chosen errors, and with nonrobust ones when those were not chosen. */
   fits: LayerFit[];
+  nonrobust: LayerFit[];
   architecture: WeightRow[];
 }
 
@@ -165,7 +222,7 @@ export async function openModel(spec: string, { say, step }: Pick<Progress, 'say
 }
 
 /** One model's pass over the text and its per-layer fits; the model is freed afterwards. */
-async function sweep(spec: string, text: string, { say, step }: Progress): Promise<Sweep> {
+async function sweep(spec: string, text: string, covariance: CovarianceChoice, { say, step }: Progress): Promise<Sweep> {
   const model = await openModel(spec, { say, step });
   let done: () => void;
   try {
@@ -174,13 +231,32 @@ async function sweep(spec: string, text: string, { say, step }: Progress): Promi
     done = step(`running ${model.config.nLayer} blocks of ${model.spec} on ${ids.length} tokens with hook_attn_out tapped`);
     const norms = await attentionAdjustmentNorms(model, ids);
     done();
-    done = step(`fitting the regressions of every layer of ${model.spec}`);
-    const fits = fitAllLayers(lagFrame(normsFrame(norms)));
+    const errors = covariance.covType === 'HAC' ? covarianceName('HAC', covariance.maxlags!) : covariance.covType;
+    done = step(`fitting the regressions of every layer of ${model.spec} with ${errors} errors`);
+    const lagged = lagFrame(normsFrame(norms));
+    const fits = fitAllLayers(lagged, covariance);
+    const nonrobust = covariance.covType === 'nonrobust' ? fits : fitAllLayers(lagged);
     done();
-    return { label: { model: model.spec, synthetic: model.synthetic }, norms, fits, architecture: model.architecture() };
+    return { label: { model: model.spec, synthetic: model.synthetic }, norms, fits, nonrobust, architecture: model.architecture() };
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * A sweep's findings: what its betas show, where lag1 = lag2 is rejected and, with robust errors,
+ * what they change against nonrobust ones, in a section of its own.
+ */
+function findingSections(s: Sweep, rows: RegressionRow[], equality: WaldRow[], heading: string): Array<{ heading: string; sentences: string[] }> {
+  const robust = s.fits !== s.nonrobust;
+  const baseline = robust ? { rows: regressionRows(s.nonrobust), wald: waldTests(s.nonrobust) } : null;
+  const errors = covarianceFindings({ rows, wald: equality }, baseline);
+  const sweepSentences = findingSentences(sweepFindings(rows, s.label));
+  if (!robust) return [{ heading, sentences: [...sweepSentences, ...covarianceSentences(errors)] }];
+  return [
+    { heading, sentences: sweepSentences },
+    { heading: `What ${errors.chosen} errors change (${s.label.model})`, sentences: covarianceSentences(errors) },
+  ];
 }
 
 function shown(file: string): string {
@@ -211,11 +287,14 @@ async function part4(argv: string[], progress: Progress): Promise<void> {
       'xl-model': { type: 'string' },
       'text-file': { type: 'string', default: DEFAULT_TEXT },
       out: { type: 'string', default: path.join('out', 'part4') },
+      cov: { type: 'string', default: 'nonrobust' },
+      maxlags: { type: 'string' },
     },
   });
   if (!parsed) return;
-  const { model: spec, 'xl-model': xlSpec, 'text-file': textFile, out } = parsed.values;
+  const { model: spec, 'xl-model': xlSpec, 'text-file': textFile, out, cov, maxlags } = parsed.values;
   const { say, step } = progress;
+  const covType = parseCovType(cov, maxlags);
 
   try {
     checkWritableFolder(out);
@@ -223,16 +302,19 @@ async function part4(argv: string[], progress: Progress): Promise<void> {
     throw new UsageError(`--out ${out}: ${(e as Error).message}; pass a folder you can write to`);
   }
   const text = readText(textFile);
+  let tokens = 0;
   for (const [flag, value] of [['--model', spec], ['--xl-model', xlSpec]] as const) {
-    if (value !== undefined) checkLength(text, textFile, value, configOf(value, flag));
+    if (value !== undefined) tokens = checkLength(text, textFile, value, configOf(value, flag));
   }
+  const covariance = covarianceFor(covType, maxlags, rowsPerLayer(tokens));
 
-  const primary = await sweep(spec, text, progress);
-  const xl = xlSpec === undefined ? undefined : await sweep(xlSpec, text, progress);
+  const primary = await sweep(spec, text, covariance, progress);
+  const xl = xlSpec === undefined ? undefined : await sweep(xlSpec, text, covariance, progress);
 
   const done = step(`writing ${shown(path.resolve(out))}`);
   const rows = regressionRows(primary.fits);
-  const findings = [{ heading: `What this run shows (${primary.label.model})`, sentences: findingSentences(sweepFindings(rows, primary.label)) }];
+  const equality = waldTests(primary.fits);
+  const findings = findingSections(primary, rows, equality, `What this run shows (${primary.label.model})`);
   const summaryL0 = primary.fits[0].result.summary();
   const figures = [
     { caption: 'Figure 1: log norms of the attention adjustments, by layer', figure: attentionNormsFigure(primary.norms, primary.label) },
@@ -247,7 +329,7 @@ async function part4(argv: string[], progress: Progress): Promise<void> {
     const xlRows = regressionRows(xl.fits);
     const caption = `Figure 3: betas by layer on ${xl.label.model}`;
     figures.push({ caption, figure: betasByLayerFigure(xlRows, xl.label, { title: caption }) });
-    findings.push({ heading: `What the ${xl.label.model} sweep shows`, sentences: findingSentences(sweepFindings(xlRows, xl.label)) });
+    findings.push(...findingSections(xl, xlRows, waldTests(xl.fits), `What the ${xl.label.model} sweep shows`));
     files['norms-xl.csv'] = frameToCsv(normsFrame(xl.norms));
     files['regressions-xl.csv'] = frameToCsv(regressionTable(xl.fits));
   }
@@ -261,6 +343,7 @@ async function part4(argv: string[], progress: Progress): Promise<void> {
     figures,
     summaryL0,
     rows,
+    equality,
     findings,
     seconds: (Date.now() - started) / 1000,
   });

@@ -16,7 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NORM_COLUMNS } from '../lib/frames/norms';
-import { REGRESSION_COLUMNS } from '../lib/frames/regressions';
+import { REGRESSION_COLUMNS, WALD_COLUMNS } from '../lib/frames/regressions';
 import { Browser, CHROMIUM, Page } from './helpers/chromium';
 import { Lab, startLab } from './helpers/lab';
 
@@ -118,17 +118,19 @@ describe('notebook 04 in the live Notebook', () => {
       rows: t.querySelectorAll('tbody tr').length,
       scrolls: getComputedStyle(t.closest('.workbook-frame')).overflowX === 'auto',
     }))`);
-    // show(frame.head(6)): the norms frame; show(regressionTable(fits)): 12 layers x 3 terms
+    // show(frame.head(6)): the norms frame; show(regressionTable(fits)): 12 layers x 3 terms;
+    // show(waldTable(equalHac)): the test of lag1 = lag2 with Newey-West errors, one row per layer
     expect(tables).toEqual([
       { headers: ['', ...NORM_COLUMNS], rows: 6, scrolls: true },
       { headers: ['', ...REGRESSION_COLUMNS], rows: 36, scrolls: true },
+      { headers: ['', ...WALD_COLUMNS], rows: 12, scrolls: true },
     ]);
     expect(await page.evaluate<boolean>(`/[║╔╟]/.test(document.body.innerText)`), 'box-drawn text').toBe(false);
     for (const i of tables.keys()) await page.screenshotElement(path.join(SHOTS, `table-${i + 1}.png`), '.output_html table.dataframe', i);
   });
 
   it('draws every figure', async () => {
-    expect(figures, 'figures in notebook 04').toBe(3);
+    expect(figures, 'figures in notebook 04: 1, 2, the residuals\' ACF, 3').toBe(4);
     await page.waitUntil(`${FIGURES_DRAWN}.every(Boolean)`, 60_000);
     expect(await page.evaluate<boolean[]>(FIGURES_DRAWN)).toEqual(Array(figures).fill(true));
     for (let i = 0; i < figures; i++) await page.screenshotElement(path.join(SHOTS, `figure-${i + 1}.png`), 'div.workbook-figure', i);

@@ -11,7 +11,7 @@ import * as path from 'path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCommand } from '../scripts/cli';
 import { main } from '../scripts/part4';
-import { GOLDENS, OLS_CASES, ROOT } from './helpers/fixtures';
+import { GOLDENS, LAG_COVARIANCE_GOLDENS, OLS_CASES, ROBUST_GOLDENS, ROOT } from './helpers/fixtures';
 import { weightsPresent } from '../lib/weights/present';
 
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -95,7 +95,7 @@ describe('npm start on synthetic:tiny, with figure 3 from --xl-model synthetic:t
 
   it('regressions.csv agrees with statsmodels on the reference norms', () => {
     const text = fs.readFileSync(path.join(out, 'regressions.csv'), 'utf8');
-    expect(text.split('\n')[0]).toBe('layer,term,coef,std_err,t,p,ci_low,ci_high,r2,adj_r2,nobs');
+    expect(text.split('\n')[0]).toBe('layer,term,coef,std_err,t,p,ci_low,ci_high,r2,adj_r2,nobs,cov_type,maxlags');
     const rows = parseCsv(text);
     expect(rows.map((r) => r.term)).toEqual(['const', 'lag1', 'lag2', 'const', 'lag1', 'lag2', 'const', 'lag1', 'lag2']);
     for (const r of rows) {
@@ -105,6 +105,7 @@ describe('npm start on synthetic:tiny, with figure 3 from --xl-model synthetic:t
       expect(Math.abs(Number(r.std_err) - golden.bse[k])).toBeLessThan(1e-3);
       expect(Math.abs(Number(r.r2) - golden.rsquared)).toBeLessThan(1e-3);
       expect(Number(r.nobs)).toBe(92);
+      expect([r.cov_type, r.maxlags]).toEqual(['nonrobust', '']);
     }
   });
 
@@ -133,6 +134,107 @@ describe('npm start on synthetic:tiny, with figure 3 from --xl-model synthetic:t
     const pValues = cells.flatMap((m) => [m[1], m[2]]);
     expect(pValues).toHaveLength(6);
     for (const p of pValues) expect(p).toMatch(/^(\d\.\d\de-\d\d|0\.0*[1-9]\d\d|[01]\.\d\d)$/);
+  });
+});
+
+describe('npm start -- --cov and --maxlags, in process on synthetic:tiny', () => {
+  const run = async (argv: string[]) => {
+    const out = path.join(tempFolder('cov'), 'out');
+    const { printed, error } = await part4(['--model', 'synthetic:tiny', '--out', out, ...argv]);
+    expect(error).toBeUndefined();
+    const read = (name: string) => fs.readFileSync(path.join(out, name), 'utf8');
+    return { printed, rows: parseCsv(read('regressions.csv')), html: read('report.html'), summary: read('summary-L0.txt') };
+  };
+  const near = (ours: string, theirs: number) => expect(Math.abs(Number(ours) - theirs)).toBeLessThan(1e-3 * Math.max(1, Math.abs(theirs)));
+
+  it('--cov HAC: Newey-West errors at the rule\'s 3 lags, as statsmodels fits them; the report and findings say so', async () => {
+    const { printed, rows, html, summary } = await run(['--cov', 'HAC']);
+    expect(printed).toContain('fitting the regressions of every layer of synthetic:tiny with HAC (Newey-West, 3 lags) errors ... done');
+    expect(rows).toHaveLength(9);
+    for (const r of rows) {
+      const golden = ROBUST_GOLDENS.cases.find((c: { name: string }) => c.name === `tiny.hungary.L${r.layer}.HAC`);
+      const k = golden.names.indexOf(r.term);
+      expect([r.cov_type, r.maxlags]).toEqual(['HAC', '3']);
+      near(r.coef, golden.params[k]);
+      near(r.std_err, golden.bse[k]);
+      near(r.t, golden.tvalues[k]);
+      near(r.p, golden.pvalues[k]);
+      near(r.ci_low, golden.conf_int[k][0]);
+    }
+    expect(summary).toMatch(/Covariance Type:\s+HAC/);
+    expect(summary).toContain('autocorrelation robust (HAC) using 3 lags and without small sample correction');
+    expect(html).toContain('<p>Standard errors: HAC (Newey-West, 3 lags); z statistics and normal p-values, as statsmodels gives robust errors.</p>');
+    expect(html).toContain('<th>p (lag1 = lag2, Wald χ²)</th>');
+    // the Wald test's p per layer, as statsmodels' wald_test('lag1 = lag2') gives it (%#.3g)
+    const table = html.slice(html.indexOf('<h2>Betas by layer</h2>'), html.indexOf('</table>', html.indexOf('<h2>Betas by layer</h2>')));
+    const waldP = [...table.matchAll(/<tr><td>(\d+)<\/td>(?:<td[^>]*>[^<]*<\/td>){4}<td[^>]*>([^<]+)<\/td>/g)].map((m) => Number(m[2]));
+    expect(waldP).toHaveLength(3);
+    waldP.forEach((p, layer) => {
+      const theirs = ROBUST_GOLDENS.cases.find((c: { name: string }) => c.name === `tiny.hungary.L${layer}.HAC`)['wald_test.equal'].pvalue[0];
+      expect(Math.abs(p - theirs)).toBeLessThan(0.002);
+    });
+    expect(html).toContain('<h2>What HAC (Newey-West, 3 lags) errors change (synthetic:tiny)</h2>');
+    expect(html).toContain('the usual rule ⌊4 (n/100)^(2/9)⌋ for n = 92 rows');
+    expect(html).toContain('With nonrobust errors (F test) it is rejected');
+  });
+
+  it('--cov hac --maxlags 5: the lags given, said against the rule', async () => {
+    const { rows, summary, html } = await run(['--cov', 'hac', '--maxlags', '5']);
+    expect(new Set(rows.map((r) => `${r.cov_type} ${r.maxlags}`))).toEqual(new Set(['HAC 5']));
+    expect(summary).toContain('using 5 lags');
+    expect(html).toContain('with 5 lags (the usual rule ⌊4 (n/100)^(2/9)⌋ would give 3 for n = 92 rows)');
+  });
+
+  it('--cov HC3: heteroscedasticity-robust errors as statsmodels fits them, no lags', async () => {
+    const { rows, html } = await run(['--cov', 'HC3']);
+    for (const r of rows) {
+      const golden = LAG_COVARIANCE_GOLDENS.cases.find((c: { name: string }) => c.name === `tiny.hungary.L${r.layer}`).HC3;
+      const k = ['const', 'lag1', 'lag2'].indexOf(r.term);
+      expect([r.cov_type, r.maxlags]).toEqual(['HC3', '']);
+      near(r.std_err, golden.bse[k]);
+      near(r.p, golden.pvalues[k]);
+    }
+    expect(html).toContain('<h2>What HC3 errors change (synthetic:tiny)</h2>');
+  });
+
+  it('nonrobust (the default): the test of lag1 = lag2 joins the findings, with its F test', async () => {
+    const { html } = await run([]);
+    expect(html).toContain('<p>Standard errors: nonrobust.</p>');
+    expect(html).toContain('<th>p (lag1 = lag2, F)</th>');
+    const findings = html.slice(html.indexOf('<h2>What this run shows'));
+    expect(findings).toContain('F test with nonrobust errors) is rejected at 0.05');
+    expect(html).not.toContain('errors change');
+  });
+
+  it('refuses a covariance it cannot use and lags that make no sense, before loading anything', async () => {
+    const cases: Array<[string[], string]> = [
+      [['--cov', 'HAD'], '--cov HAD is not a covariance type; use one of nonrobust, HC0, HC1, HC2, HC3, HAC'],
+      [['--cov', 'cluster'], '--cov cluster is not a covariance type here: clustered errors need groups of observations, and one text has none; use one of nonrobust, HC0, HC1, HC2, HC3, HAC'],
+      [['--maxlags', '3'], '--maxlags 3 applies to Newey-West errors only, not --cov nonrobust: add --cov HAC, or leave --maxlags out'],
+      [['--cov', 'HC1', '--maxlags', '3'], '--maxlags 3 applies to Newey-West errors only, not --cov HC1: add --cov HAC, or leave --maxlags out'],
+      [['--cov', 'HAC', '--maxlags', '2.5'], '--maxlags 2.5 is not a whole number of lags: pass an integer from 0 to 91 (the Newey-West rule gives 3 for 92 rows)'],
+      [['--cov', 'HAC', '--maxlags=-1'], '--maxlags -1 is not a whole number of lags: pass an integer from 0 to 91 (the Newey-West rule gives 3 for 92 rows)'],
+      [['--cov', 'HAC', '--maxlags', 'three'], '--maxlags three is not a whole number of lags: pass an integer from 0 to 91 (the Newey-West rule gives 3 for 92 rows)'],
+      [['--cov', 'HAC', '--maxlags', '92'], "--maxlags 92 reaches past the 92 rows each layer's regression has: pass at most 91 (the Newey-West rule gives 3)"],
+    ];
+    for (const [argv, expected] of cases) {
+      const out = path.join(tempFolder('cov-bad'), 'out');
+      const { message, printed } = await failure(['--model', 'synthetic:tiny', '--out', out, ...argv]);
+      expect(message).toBe(expected);
+      expect(printed).toBe('');
+      expect(fs.existsSync(out)).toBe(false);
+    }
+  });
+
+  it('lists --cov and --maxlags in the usage', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await part4(['--help']);
+      expect(log.mock.calls[0][0]).toMatch(/^usage: npm start -- .*\[--cov <type>\] \[--maxlags <n>\]$/m);
+      expect(log.mock.calls[0][0]).toContain('--maxlags <n>       with --cov HAC: lags in the Newey-West window (default floor(4 (n/100)^(2/9))');
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });
 

@@ -97,14 +97,15 @@ export function lagEqualityTest(fits: PooledLayerFit[], term = 'lag1'): LagEqual
 }
 
 /** A row of the corpus regression table: the single-text table's columns, then what was regressed and how the errors were computed. */
-export interface CorpusRegressionRow extends RegressionRow {
+export interface CorpusRegressionRow extends Omit<RegressionRow, 'cov_type'> {
   response: LagResponse;
   cov_type: 'cluster';
   /** Number of clusters (texts) behind the standard errors. */
   clusters: number;
 }
 
-export const CORPUS_REGRESSION_COLUMNS = [...REGRESSION_COLUMNS, 'response', 'cov_type', 'clusters'] as const;
+/** The single-text table's columns (cov_type among them; maxlags stays empty), then what was regressed and on how many clusters. */
+export const CORPUS_REGRESSION_COLUMNS = [...REGRESSION_COLUMNS, 'response', 'clusters'] as const;
 
 /** One row per layer and term (const, lag1, lag2), cluster-robust errors and (1 − alpha) intervals. */
 export function corpusRegressionRows(fits: PooledLayerFit[], alpha = 0.05): CorpusRegressionRow[] {
@@ -121,7 +122,7 @@ export function corpusRegressionRows(fits: PooledLayerFit[], alpha = 0.05): Corp
 
 /** The rows as a DataFrame in CORPUS_REGRESSION_COLUMNS order (for frameToCsv: regressions.csv). */
 export function corpusRegressionTable(rows: CorpusRegressionRow[]): DataFrame {
-  const columns: Record<string, Array<number | string>> = {};
+  const columns: Record<string, Array<number | string | null>> = {};
   for (const name of CORPUS_REGRESSION_COLUMNS) columns[name] = rows.map((r) => r[name]);
   return new DataFrame(columns, { columns: [...CORPUS_REGRESSION_COLUMNS] });
 }

@@ -1,9 +1,13 @@
 /**
  * What the per-layer regressions found, in sentences computed from the numbers, so that the notebook's
  * conclusions and the report say what this run shows and nothing it does not. On synthetic weights
- * the first sentence says the numbers are not GPT-2's.
+ * the first sentence says the numbers are not GPT-2's. `covarianceFindings` says what robust
+ * (e.g. Newey-West) standard errors change against nonrobust ones, layer by layer, and where the
+ * Wald test of lag1 = lag2 rejects.
  */
-import type { RegressionRow } from './regressions';
+import { pyFormat } from '../stats/pyformat';
+import { neweyWestMaxlags } from '../stats/stattools';
+import type { RegressionRow, WaldRow } from './regressions';
 
 /** Which weights produced the numbers: the model spec, and whether its weights are synthetic. */
 export interface ModelLabel {
@@ -13,8 +17,8 @@ export interface ModelLabel {
   synthetic: boolean;
 }
 
-/** The columns of the regression table that the findings read. */
-export type FindingRow = Pick<RegressionRow, 'layer' | 'term' | 'coef' | 'p' | 'r2' | 'nobs'>;
+/** The columns of the regression table that the findings read (which errors, when known). */
+export type FindingRow = Pick<RegressionRow, 'layer' | 'term' | 'coef' | 'p' | 'r2' | 'nobs'> & Partial<Pick<RegressionRow, 'cov_type' | 'maxlags'>>;
 
 export interface TermFindings {
   term: string;
@@ -31,6 +35,8 @@ export interface SweepFindings {
   alpha: number;
   layers: number[];
   nobs: number[];
+  /** The standard errors in words (covarianceName), when the rows say which. */
+  covariance?: string;
   terms: TermFindings[];
   r2: { min: { layer: number; value: number }; max: { layer: number; value: number } };
 }
@@ -74,6 +80,7 @@ export function sweepFindings(rows: FindingRow[], label: ModelLabel, alpha = 0.0
     alpha,
     layers,
     nobs: [...new Set(perLayer.map((r) => r.nobs))],
+    covariance: perLayer[0].cov_type === undefined ? undefined : covarianceName(perLayer[0].cov_type, perLayer[0].maxlags ?? null),
     terms: termFindings,
     r2: {
       min: { layer: byR2[0].layer, value: byR2[0].r2 },
@@ -113,7 +120,8 @@ export function findingSentences(f: SweepFindings): string[] {
         `Run on the trained weights (model ${trainedModel(f.model)}) for real numbers.`,
     );
   }
-  sentences.push(`Model ${f.model}: ${n} layers, ${f.nobs.join(' / ')} observations per regression, significance level ${f.alpha}.`);
+  const errors = f.covariance ? `, ${f.covariance} standard errors` : '';
+  sentences.push(`Model ${f.model}: ${n} layers, ${f.nobs.join(' / ')} observations per regression, significance level ${f.alpha}${errors}.`);
   const fewest = Math.min(...f.nobs);
   if (fewest < SMALL_SAMPLE) {
     sentences.push(
@@ -169,4 +177,212 @@ export function findingsMarkdown(f: SweepFindings, heading = 'What this run show
   const caveat = f.synthetic ? `> **${first}**\n\n` : '';
   const items = (f.synthetic ? rest : [first, ...rest]).map((s) => `- ${s}`).join('\n');
   return `### ${heading}\n\n${caveat}${items}\n`;
+}
+
+/** Standard errors in words: `nonrobust`, `HC3`, `HAC (Newey-West, 3 lags)`. */
+export function covarianceName(covType: string, maxlags: number | null): string {
+  if (covType === 'HAC') return `HAC (Newey-West, ${maxlags} ${maxlags === 1 ? 'lag' : 'lags'})`;
+  return covType;
+}
+
+/** The regression rows covarianceFindings reads: a term's p-value in a layer, and which errors gave it. */
+export type CovarianceRow = Pick<RegressionRow, 'layer' | 'term' | 'p' | 'nobs' | 'cov_type' | 'maxlags'>;
+/** The Wald test rows covarianceFindings reads. */
+export type EqualityRow = Pick<WaldRow, 'layer' | 'restriction' | 'p' | 'distribution' | 'cov_type' | 'maxlags'>;
+
+/** One sweep's tables under one covariance. */
+export interface CovarianceResults {
+  rows: CovarianceRow[];
+  /** The Wald test of one restriction (lag1 = lag2) in every layer, under the same errors. */
+  wald: EqualityRow[];
+}
+
+/** A layer whose conclusion about a term changes, with p under the baseline's errors and the chosen ones. */
+export interface ChangedLayer {
+  layer: number;
+  before: number;
+  after: number;
+}
+
+export interface TermChanges {
+  term: string;
+  /** Layers where the term is significant, under the baseline's errors and the chosen ones. */
+  baseline: number[];
+  chosen: number[];
+  /** Significant with the baseline's errors, not with the chosen ones; and the other way round. */
+  lost: ChangedLayer[];
+  gained: ChangedLayer[];
+}
+
+export interface CovarianceFindings {
+  alpha: number;
+  layers: number[];
+  nobs: number;
+  covType: string;
+  maxlags: number | null;
+  /** The chosen errors and the baseline's in words (covarianceName). */
+  chosen: string;
+  baseline: string | null;
+  /** Per term other than the constant; empty when there is no baseline to compare with. */
+  terms: TermChanges[];
+  equality: {
+    restriction: string;
+    distribution: EqualityRow['distribution'];
+    rejected: number[];
+    baseline: { distribution: EqualityRow['distribution']; rejected: number[] } | null;
+  } | null;
+}
+
+function onlyCovariance(rows: Array<Pick<CovarianceRow, 'cov_type' | 'maxlags'>>, which: string): { covType: string; maxlags: number | null } {
+  const kinds = [...new Set(rows.map((r) => covarianceName(r.cov_type, r.maxlags)))];
+  if (kinds.length !== 1) throw new Error(`covarianceFindings: the ${which} rows mix standard errors (${kinds.join('; ')}); pass one covariance's rows`);
+  return { covType: rows[0].cov_type, maxlags: rows[0].maxlags };
+}
+
+/**
+ * What the chosen standard errors change against the baseline's (nonrobust, normally) with the same
+ * coefficients: which layers' terms gain or lose significance at `alpha`, and in which layers the
+ * Wald test of the restriction (lag1 = lag2) rejects under each. With no baseline, or a baseline with
+ * the same errors, only the Wald tests.
+ */
+export function covarianceFindings(chosen: CovarianceResults, baseline: CovarianceResults | null, alpha = 0.05): CovarianceFindings {
+  if (chosen.rows.length === 0) throw new Error('covarianceFindings: the regression table has no rows');
+  const { covType, maxlags } = onlyCovariance(chosen.rows, 'chosen');
+  const layers = [...new Set(chosen.rows.map((r) => r.layer))].sort((a, b) => a - b);
+  const name = covarianceName(covType, maxlags);
+  const base = baseline && baseline.rows.length > 0 ? onlyCovariance(baseline.rows, 'baseline') : null;
+  const compared = base && covarianceName(base.covType, base.maxlags) !== name ? baseline : null;
+  const terms = [...new Set(chosen.rows.map((r) => r.term))].filter((t) => t !== 'const');
+  const termChanges = compared
+    ? terms.map((term) => {
+        const pOf = (rows: CovarianceRow[], layer: number) => {
+          const row = rows.find((r) => r.layer === layer && r.term === term);
+          if (!row) throw new Error(`covarianceFindings: no ${term} row for layer ${layer} in the baseline; pass the same layers and terms`);
+          return row.p;
+        };
+        const pairs = layers.map((layer) => ({ layer, before: pOf(compared.rows, layer), after: pOf(chosen.rows, layer) }));
+        return {
+          term,
+          baseline: pairs.filter((x) => x.before < alpha).map((x) => x.layer),
+          chosen: pairs.filter((x) => x.after < alpha).map((x) => x.layer),
+          lost: pairs.filter((x) => x.before < alpha && !(x.after < alpha)),
+          gained: pairs.filter((x) => !(x.before < alpha) && x.after < alpha),
+        };
+      })
+    : [];
+  const rejected = (rows: EqualityRow[]) => rows.filter((r) => r.p < alpha).map((r) => r.layer).sort((a, b) => a - b);
+  const equality =
+    chosen.wald.length === 0
+      ? null
+      : {
+          restriction: chosen.wald[0].restriction,
+          distribution: chosen.wald[0].distribution,
+          rejected: rejected(chosen.wald),
+          baseline: compared && compared.wald.length > 0 ? { distribution: compared.wald[0].distribution, rejected: rejected(compared.wald) } : null,
+        };
+  return {
+    alpha,
+    layers,
+    nobs: chosen.rows[0].nobs,
+    covType,
+    maxlags,
+    chosen: name,
+    baseline: compared ? covarianceName(base!.covType, base!.maxlags) : null,
+    terms: termChanges,
+    equality,
+  };
+}
+
+/** "layer 4 (p 0.0312 → 0.0871)", "layers 4 (...) and 7 (...)". */
+function changedLayers(changes: ChangedLayer[]): string {
+  const each = changes.map((c) => `${c.layer} (p ${pyFormat('%#.3g', c.before)} → ${pyFormat('%#.3g', c.after)})`);
+  return `${changes.length === 1 ? 'layer' : 'layers'} ${andList(each)}`;
+}
+
+function andList(items: Array<string | number>): string {
+  return items.length === 1 ? String(items[0]) : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+function layersNamed(layers: number[]): string {
+  return `${layers.length === 1 ? 'layer' : 'layers'} ${andList(layers)}`;
+}
+
+const WALD_NAME: Record<EqualityRow['distribution'], string> = { F: 'F test', chi2: 'chi-square Wald test' };
+
+/** Where a test rejects, as a phrase: "in no layer", "in every layer", "in layers 0 and 3 (2 of 12)". */
+function whereRejected(rejected: number[], n: number): string {
+  if (rejected.length === 0) return 'in no layer';
+  if (rejected.length === n) return `in every layer (all ${n})`;
+  return `in ${layersNamed(rejected)} (${rejected.length} of ${n})`;
+}
+
+/** The covariance findings as sentences (plain text, Unicode). */
+export function covarianceSentences(f: CovarianceFindings): string[] {
+  const sentences: string[] = [];
+  const n = f.layers.length;
+  if (f.covType === 'HAC') {
+    const rule = neweyWestMaxlags(f.nobs);
+    const lags =
+      f.maxlags === rule
+        ? `${f.maxlags} lags, the usual rule ⌊4 (n/100)^(2/9)⌋ for n = ${f.nobs} rows`
+        : `${f.maxlags} lags (the usual rule ⌊4 (n/100)^(2/9)⌋ would give ${rule} for n = ${f.nobs} rows)`;
+    sentences.push(
+      `Standard errors: Newey-West (HAC) with ${lags}. They allow the errors of tokens up to ${f.maxlags} apart to be correlated, ` +
+        'and of unequal variance; as statsmodels does, their p-values come from the normal distribution.',
+    );
+  } else if (f.covType !== 'nonrobust') {
+    sentences.push(
+      `Standard errors: ${f.covType}. They allow the errors to have unequal variance; as statsmodels does, their p-values come from the normal distribution.`,
+    );
+  }
+  for (const t of f.terms) {
+    const name = TERM_NAMES[t.term] ?? t.term;
+    if (t.lost.length === 0 && t.gained.length === 0) {
+      const where =
+        t.chosen.length === 0
+          ? 'in no layer with either errors'
+          : t.chosen.length === n
+            ? `in all ${n} layers with both errors`
+            : `in the same layers with both errors (${layersNamed(t.chosen)})`;
+      sentences.push(`${name} is significant ${where}: no conclusion about it changes with ${f.chosen} errors.`);
+      continue;
+    }
+    const changes = [
+      t.lost.length ? `loses significance in ${changedLayers(t.lost)}` : '',
+      t.gained.length ? `gains it in ${changedLayers(t.gained)}` : '',
+    ].filter(Boolean);
+    sentences.push(
+      `${name} is significant ${share(t.chosen.length, n)} with ${f.chosen} errors, against ${t.baseline.length} with ${f.baseline} errors: ` +
+        `it ${changes.join(' and ')}.`,
+    );
+  }
+  if (f.equality) {
+    const { restriction, distribution, rejected, baseline } = f.equality;
+    const verdict =
+      rejected.length === 0
+        ? 'the data cannot tell the weights of tokens t−1 and t−2 apart in any layer.'
+        : rejected.length === n
+          ? 'tokens t−1 and t−2 weigh differently in every layer.'
+          : 'there tokens t−1 and t−2 weigh differently; elsewhere the data cannot tell their weights apart.';
+    sentences.push(
+      `β1 = β2 (${restriction}; ${WALD_NAME[distribution]} with ${f.chosen} errors) is rejected at ${f.alpha} ${whereRejected(rejected, n)}: ${verdict}`,
+    );
+    if (baseline) {
+      const lost = baseline.rejected.filter((l) => !rejected.includes(l));
+      const gained = rejected.filter((l) => !baseline.rejected.includes(l));
+      const other = `With ${f.baseline} errors (${WALD_NAME[baseline.distribution]}) it is rejected ${whereRejected(baseline.rejected, n)}`;
+      if (lost.length === 0 && gained.length === 0) {
+        sentences.push(`${other}: this conclusion does not change.`);
+      } else {
+        const changes = [lost.length ? `no longer rejected in ${layersNamed(lost)}` : '', gained.length ? `newly rejected in ${layersNamed(gained)}` : ''].filter(Boolean);
+        sentences.push(`${other}; with ${f.chosen} errors it is ${changes.join(' and ')}.`);
+      }
+    }
+  }
+  return sentences;
+}
+
+/** The covariance findings as a Markdown list under a heading. */
+export function covarianceMarkdown(f: CovarianceFindings, heading = `What ${f.chosen} errors change`): string {
+  return `### ${heading}\n\n${covarianceSentences(f).map((s) => `- ${s}`).join('\n')}\n`;
 }

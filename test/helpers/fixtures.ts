@@ -22,6 +22,8 @@ export const OLS_GOLDENS = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'ols',
 export const OLS_CASES: any[] = OLS_GOLDENS.cases;
 /** statsmodels' robust covariances, WLS, tests, predictions and diagnostics (test/python/robust_goldens.py). */
 export const ROBUST_GOLDENS = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'ols', 'robust-goldens.json'), 'utf8'));
+/** statsmodels on the article's design with nonrobust and HC3 errors, and the acf of layer 0's residuals (test/python/lag_covariance_goldens.py). */
+export const LAG_COVARIANCE_GOLDENS = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'ols', 'lag-covariance-goldens.json'), 'utf8'));
 export const TINY_CONFIG = path.join(GPT2_FIXTURES, 'tiny-gpt2.config.json');
 
 /** sha256 of HuggingFace's tiny-gpt2.safetensors (`sha256sum` of the file the goldens were made with). */
