@@ -267,17 +267,16 @@ export interface Piece {
   nodes: Node[];
   /** Values it reads from outside: the trace's inputs and earlier pieces' values. */
   inputs: Value[];
-  /** Values it makes available: what later pieces read, and its taps and hooked values (`everyHook`: all its hook points). */
+  /** Values it hands on: what later pieces read, and its taps and hooked values. */
   outputs: Value[];
-  /** The outputs this run uses: read later, tapped or hooked. */
-  fetch: Value[];
 }
 
 /**
- * The plan's needed nodes in pieces: one per stage, cut again after every hooked value when
- * `cutAfterHooks` (an engine that cannot call JavaScript inside a graph hands the value out and back).
+ * The plan's needed nodes in pieces: cut at each change of stage when `cutAtStages`, and after every
+ * hooked value when `cutAfterHooks` (an engine that cannot call JavaScript inside a graph hands the
+ * value out and back). A piece's stage is that of its first node.
  */
-export function splitPlan(plan: RunPlan, options: { cutAfterHooks: boolean; everyHook: boolean }): Piece[] {
+export function splitPlan(plan: RunPlan, options: { cutAtStages: boolean; cutAfterHooks: boolean }): Piece[] {
   const pieces: Piece[] = [];
   const madeIn = new Map<number, Piece>();
   const used = (v: Value) => v.hook !== undefined && (plan.taps.has(v.hook) || plan.hooks.has(v.hook));
@@ -286,8 +285,8 @@ export function splitPlan(plan: RunPlan, options: { cutAfterHooks: boolean; ever
   let cut = false;
   for (const n of plan.trace.nodes) {
     if (!plan.needed.has(n)) continue;
-    if (!current || current.stage !== n.stage || cut) {
-      current = { stage: n.stage, nodes: [], inputs: [], outputs: [], fetch: [] };
+    if (!current || (options.cutAtStages && current.stage !== n.stage) || cut) {
+      current = { stage: n.stage, nodes: [], inputs: [], outputs: [] };
       pieces.push(current);
     }
     current.nodes.push(n);
@@ -297,19 +296,9 @@ export function splitPlan(plan: RunPlan, options: { cutAfterHooks: boolean; ever
       const from = madeIn.get(v.id);
       if (from === current) continue;
       add(current.inputs, v);
-      if (from) {
-        add(from.outputs, v);
-        add(from.fetch, v);
-      }
+      if (from) add(from.outputs, v);
     }
   }
-  for (const piece of pieces) {
-    for (const { output: v } of piece.nodes) {
-      if (used(v)) {
-        add(piece.outputs, v);
-        add(piece.fetch, v);
-      } else if (options.everyHook && v.hook !== undefined) add(piece.outputs, v);
-    }
-  }
+  for (const piece of pieces) for (const { output: v } of piece.nodes) if (used(v)) add(piece.outputs, v);
   return pieces;
 }

@@ -50,6 +50,11 @@ export interface BatchOptions extends RunOptions {
   /** At most this many texts per engine call (default 16); texts of similar length go together. */
   batchSize?: number;
   /**
+   * At most this many tokens per engine call, counting padding (default 8192): long texts then go in
+   * smaller batches, so that attention's [texts, heads, T, T] stays within memory.
+   */
+  maxBatchTokens?: number;
+  /**
    * Takes each text's taps as they are computed (the text's place in `inputs`, the tap, its
    * activation) instead of `runBatch` returning them: for taps too large to hold for a whole batch.
    */
@@ -201,19 +206,24 @@ export class GPT2Model {
   async runBatch(inputs: (string | number[])[], taps: string[], options: BatchOptions = {}): Promise<Record<string, Activation>[]> {
     if (!Array.isArray(inputs)) throw new Error(`runBatch expects a list of texts or token-id lists, got ${typeof inputs}`);
     const batchSize = options.batchSize ?? 16;
-    if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`batchSize must be a positive whole number, got ${JSON.stringify(batchSize)}`);
+    const maxTokens = options.maxBatchTokens ?? 8192;
+    for (const [name, value] of [['batchSize', batchSize], ['maxBatchTokens', maxTokens]] as const) {
+      if (!(Number.isInteger(value) && value > 0)) throw new Error(`${name} must be a positive whole number, got ${JSON.stringify(value)}`);
+    }
     const plan = this.plan(taps, []);
     const sequences = inputs.map((input) => this.ids(input, options));
     const results: Record<string, Activation>[] = new Array(sequences.length);
     if (plan.needed.size === 0) return results.fill({});
     const order = sequences.map((_, i) => i).sort((a, b) => sequences[a].length - sequences[b].length);
-    for (let start = 0; start < order.length; start += batchSize) {
-      const chosen = order.slice(start, start + batchSize);
+    for (let start = 0; start < order.length; ) {
+      let end = start + 1; // the sequences are in length order, so the last one chosen is the longest
+      while (end < order.length && end - start < batchSize && (end - start + 1) * sequences[order[end]].length <= maxTokens) end++;
+      const chosen = order.slice(start, end);
       const onTap = options.onTap && ((k: number, tap: string, activation: Activation) => options.onTap!(chosen[k], tap, activation));
       const out = await this.engine.run(plan, chosen.map((i) => sequences[i]), { onTap });
       chosen.forEach((i, k) => (results[i] = Object.fromEntries(out[k])));
-      const done = Math.min(start + batchSize, order.length);
-      options.onProgress?.({ label: this.spec, done, total: order.length, unit: 'texts', finished: done === order.length });
+      start = end;
+      options.onProgress?.({ label: this.spec, done: end, total: order.length, unit: 'texts', finished: end === order.length });
     }
     return results;
   }

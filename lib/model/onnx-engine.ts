@@ -1,14 +1,17 @@
 /**
  * The default engine: ONNX Runtime on the CPU (onnxruntime-node; its library ships in the npm
- * package). A run's trace is cut into pieces, each run by a session of its own: the embeddings,
- * each block, the final layer norm, the unembedding, and a further cut after every hook point
- * whose value a hook changes (the value comes out to JavaScript and the changed one goes back in).
+ * package). A run's trace becomes one ONNX session, or several: it is cut after every hook point
+ * whose value a hook changes (the value comes out to JavaScript and the changed one goes back in),
+ * and, streamed, at every block. A session hands out exactly what the run needs of it (an output
+ * more costs ONNX Runtime dearly: a block handing out all its hook points ran 5x slower at 256
+ * tokens), so a choice of taps makes sessions of its own; they are kept, the least recently used
+ * dropped when their weights pass twice the model's. Sessions read their weights in place (external
+ * data: the safetensors file, or a buffer of synthetic weights).
  *
- * A piece's session hands out every hook point it computes and a run fetches the ones it wants, so
- * one session per block serves any choice of taps. Sessions read their weights in place (external
- * data: the safetensors file, or a buffer of synthetic weights). Resident, they are kept (the least
- * recently used dropped beyond a budget); streamed, a block's session lives for one pass, so
- * gpt2-xl holds its embeddings and one block's weights at a time.
+ * Resident, the whole model is one session: its activations then share one memory arena (a session
+ * per block gave each block an arena of its own, and at 1024 tokens ran 3x slower for the fresh
+ * memory). Streamed, a block's session lives for one pass, so gpt2-xl holds its embeddings and one
+ * block's weights at a time.
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -39,13 +42,13 @@ export class OnnxEngine implements Engine {
   /** Kept sessions by piece key, least recently used first. */
   private readonly sessions = new Map<string, Session>();
   private readonly threads: number;
-  /** Kept sessions may hold the model's weights and half again (a block's variants, pieces cut for hooks). */
+  /** Kept sessions may hold the model's weights twice over (blocks made for other taps, pieces cut for hooks). */
   private readonly budget: number;
 
   constructor(private readonly ort: typeof Ort, private readonly options: EngineOptions) {
     this.threads = options.threads ?? os.availableParallelism?.() ?? os.cpus().length;
     this.description = `onnx (${this.threads} thread${this.threads > 1 ? 's' : ''})`;
-    this.budget = 1.5 * 4 * parameterCount(options.config);
+    this.budget = 2 * 4 * parameterCount(options.config);
   }
 
   async prepare(plan: RunPlan): Promise<void> {
@@ -73,12 +76,12 @@ export class OnnxEngine implements Engine {
           if (name === 'mask') feeds.mask = mask ??= new ort.Tensor('float32', attentionMask(lengths, T), [B, 1, T, T]);
           else feeds[name] = values.get(piece.inputs.find((v) => (v.input ?? valueName(v)) === name)!.id)!;
         }
-        out = await session.run(feeds, piece.fetch.map(valueName));
+        out = await session.run(feeds, piece.outputs.map(valueName));
       } finally {
         if (this.streamed(piece)) void session.release();
       }
       this.checkFinite(piece, out);
-      for (const v of piece.fetch) {
+      for (const v of piece.outputs) {
         const hooks = v.hook === undefined ? undefined : plan.hooks.get(v.hook);
         const shape = shapeOf(v, this.options.config, T);
         const t = out[valueName(v)];
@@ -86,9 +89,9 @@ export class OnnxEngine implements Engine {
         values.set(v.id, changed ? new ort.Tensor('float32', changed.data, [1, ...shape]) : t);
       }
       const kept = (v: Value) => v.hook !== undefined && plan.taps.has(v.hook) && !options.onTap;
-      if (options.onTap) for (const v of piece.fetch) if (v.hook !== undefined && plan.taps.has(v.hook)) lengths.forEach((_, b) => options.onTap!(b, v.hook!, this.tapOf(v, values, b, T, lengths)));
+      if (options.onTap) for (const v of piece.outputs) if (v.hook !== undefined && plan.taps.has(v.hook)) lengths.forEach((_, b) => options.onTap!(b, v.hook!, this.tapOf(v, values, b, T, lengths)));
       for (const v of piece.inputs) if (lastRead.get(v.id) === i && !kept(v)) values.delete(v.id);
-      for (const v of piece.fetch) if (!kept(v) && !(lastRead.get(v.id)! > i)) values.delete(v.id);
+      for (const v of piece.outputs) if (!kept(v) && !(lastRead.get(v.id)! > i)) values.delete(v.id);
       options.onPass?.(i + 1, pieces.length);
     }
     if (options.onTap) return lengths.map(() => new Map());
@@ -108,7 +111,7 @@ export class OnnxEngine implements Engine {
    * only then, and the error names the tensor.
    */
   private checkFinite(piece: Piece, out: Ort.InferenceSession.ReturnType): void {
-    const bad = piece.fetch.find((v) => {
+    const bad = piece.outputs.find((v) => {
       const data = out[valueName(v)].data as Float32Array;
       return v.axes.includes('key_pos') ? data.some(Number.isNaN) : !data.every(Number.isFinite);
     });
@@ -126,7 +129,7 @@ export class OnnxEngine implements Engine {
   }
 
   private pieces(plan: RunPlan): (Piece & { key: string })[] {
-    return splitPlan(plan, { cutAfterHooks: true, everyHook: true }).map((p) => ({ ...p, key: pieceKey(p) }));
+    return splitPlan(plan, { cutAtStages: this.options.residency === 'streamed', cutAfterHooks: true }).map((p) => ({ ...p, key: pieceKey(p) }));
   }
 
   private streamed(piece: Piece): boolean {
