@@ -56,8 +56,8 @@ describe('a corpus run', () => {
       if (t !== 0 && ids.length <= 256) continue;
       const chunks = chunkIds(ids, 256, 64);
       const last = chunks[chunks.length - 1];
-      // the run taps every layer's head results as well (attn_out is then their sum plus the bias): the same here
-      const alone = await model.run(last.ids, [0, 1, 2].flatMap((i) => [`blocks.${i}.attn.hook_result`, `blocks.${i}.hook_attn_out`]));
+      // the run measures the heads' shares as well: the same taps here
+      const alone = await model.run(last.ids, [0, 1, 2].flatMap((i) => [`blocks.${i}.hook_attn_out`, `blocks.${i}.attn.head_shares`]));
       const a = alone['blocks.1.hook_attn_out'].data;
       const expected = last.ids.map((_, p) => Math.sqrt(Array.from(a.subarray(p * 64, (p + 1) * 64)).reduce((s, v) => s + v * v, 0)));
       const inRun = own.filter((r) => rows.chunk[r] === last.chunk && rows.layer[r] === 1).map((r) => rows.norm[r]);

@@ -67,6 +67,31 @@ describe.each(['onnx', 'tfjs'] as const)('hook points on the %s engine', (engine
     expect(relativeError(out['blocks.1.hook_attn_out'].data, summed)).toBeLessThan(1e-5);
   });
 
+  it("measures each head's share of the adjustment's squared norm as its hook_result gives it (1e-5), shares summing to 1", async () => {
+    expect(model.measureNames()).toEqual(['blocks.0.attn.head_shares', 'blocks.1.attn.head_shares', 'blocks.2.attn.head_shares']);
+    const out = await model.run(SHORT, ['blocks.2.attn.head_shares']);
+    expect(out['blocks.2.attn.head_shares'].shape).toEqual([SHORT.length, 5]);
+    expect(out['blocks.2.attn.head_shares'].axes).toEqual(['pos', 'head_index_and_bias']);
+    const r = reference['blocks.2.attn.hook_result'].data; // [T, H, C], float64
+    const a = reference['blocks.2.hook_attn_out'].data; // [T, C]
+    const b = synthetic('h.2.attn.c_proj.bias');
+    const [H, C] = [4, 64];
+    const expected = Array.from({ length: SHORT.length * (H + 1) }, (_, k) => {
+      const [t, h] = [Math.floor(k / (H + 1)), k % (H + 1)];
+      let dot = 0;
+      let norm2 = 0;
+      for (let c = 0; c < C; c++) {
+        dot += (h < H ? r[(t * H + h) * C + c] : b[c]) * a[t * C + c];
+        norm2 += a[t * C + c] ** 2;
+      }
+      return dot / norm2;
+    });
+    const shares = out['blocks.2.attn.head_shares'].data;
+    expect(relativeError(shares, expected)).toBeLessThan(1e-5);
+    for (let t = 0; t < SHORT.length; t++) expect(shares.subarray(t * (H + 1), (t + 1) * (H + 1)).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
+    await expect(model.runWithHooks(SHORT, { hooks: [['blocks.2.attn.head_shares', () => undefined]] })).rejects.toThrow(/unknown hook point "blocks.2.attn.head_shares"/);
+  });
+
   it('zero-ablating a head equals the reference with that head zeroed', async () => {
     const zeroHead2: ReferenceHook = (z, [T, H, d]) => {
       for (let t = 0; t < T; t++) z.fill(0, (t * H + 2) * d, (t * H + 3) * d);

@@ -35,9 +35,9 @@ describe.each(['onnx', 'tfjs'] as const)('GPT2Model on %s', (engine) => {
 
   it('an unknown tap is an error listing the valid ones', async () => {
     await expect(model.run('Hello', ['blocks.0.hook_attn'])).rejects.toThrow(
-      /unknown hook point "blocks.0.hook_attn". Valid: hook_embed, hook_pos_embed, blocks\.\{i\}\.hook_resid_pre, .*blocks\.\{i\}\.hook_attn_out.*logits, with i from 0 to 2/,
+      /unknown hook point or measurement "blocks.0.hook_attn". Valid: hook_embed, hook_pos_embed, blocks\.\{i\}\.hook_resid_pre, .*blocks\.\{i\}\.hook_attn_out.*logits, blocks\.\{i\}\.attn\.head_shares, with i from 0 to 2/,
     );
-    await expect(model.run('Hello', ['blocks.3.hook_attn_out'])).rejects.toThrow(/unknown hook point "blocks.3.hook_attn_out"/);
+    await expect(model.run('Hello', ['blocks.3.hook_attn_out'])).rejects.toThrow(/unknown hook point or measurement "blocks.3.hook_attn_out"/);
   });
 
   it('rejects empty input, input longer than the context, and ids out of range', async () => {

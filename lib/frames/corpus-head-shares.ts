@@ -32,6 +32,15 @@ export interface HeadShareInput {
   hasContext: Uint8Array;
 }
 
+/** One layer of one chunk as tokens' shares: [T, H + 1], each head's then the bias's (`attn.head_shares`). */
+export interface HeadSharesInput {
+  textIndex: number;
+  textId: string;
+  layer: number;
+  shares: Float32Array | Float64Array;
+  hasContext: Uint8Array;
+}
+
 /** The accumulated sums as columns: one row per text, layer and head (head −1 is the bias), in text, layer, head order. */
 export interface HeadShareSums {
   text_index: Int32Array;
@@ -70,11 +79,10 @@ export class HeadShareAccumulator {
   private heads: number | null = null;
 
   /** Adds the shares of every measured token of one layer of one chunk. */
+  /** Adds one layer of one chunk from the heads' outputs (each token's shares computed here). */
   add({ textIndex, textId, layer, result, attnOut, bias, hasContext }: HeadShareInput): void {
     const T = hasContext.length;
     const C = bias.length;
-    if (!isIndex(textIndex)) throw new Error(`HeadShareAccumulator.add: textIndex ${textIndex} is not a non-negative integer; pass the text's place in the corpus`);
-    if (!isIndex(layer)) throw new Error(`HeadShareAccumulator.add: layer ${layer} is not a non-negative integer`);
     if (C === 0) throw new Error('HeadShareAccumulator.add: bias is empty; pass c_proj\'s bias [C] of the layer');
     if (attnOut.length !== T * C) {
       throw new Error(`HeadShareAccumulator.add: attnOut has ${attnOut.length} values for ${T} tokens × ${C} channels; pass hook_attn_out [T, C] of the same chunk as hasContext [T] and bias [C]`);
@@ -83,10 +91,7 @@ export class HeadShareAccumulator {
     if (T > 0 && !(Number.isInteger(H) && H >= 1)) {
       throw new Error(`HeadShareAccumulator.add: result has ${result.length} values, not a multiple of ${T} tokens × ${C} channels; pass attn.hook_result [T, H, C] of the same chunk`);
     }
-    if (!hasContext.some((m) => m === 1)) return; // nothing measured in this chunk
-    if (this.heads !== null && H !== this.heads) throw new Error(`HeadShareAccumulator.add: result has ${H} heads where earlier layers had ${this.heads}; one accumulator holds one model`);
-    this.heads = H;
-    const sums = this.layerSums(textIndex, textId, layer);
+    const shares = new Float64Array(T * (H + 1));
     for (let t = 0; t < T; t++) {
       if (hasContext[t] !== 1) continue;
       const a = t * C;
@@ -101,8 +106,32 @@ export class HeadShareAccumulator {
           const r = (t * H + h) * C;
           for (let c = 0; c < C; c++) dot += result[r + c] * attnOut[a + c];
         } else for (let c = 0; c < C; c++) dot += bias[c] * attnOut[a + c];
-        if (!Number.isFinite(dot)) throw new Error(`HeadShareAccumulator.add: ${h < H ? `head ${h}` : 'the bias'} has a non-finite output at text ${JSON.stringify(textId)}, layer ${layer}, position ${t}`);
-        sums.sums[h] += dot / norm2;
+        shares[t * (H + 1) + h] = dot / norm2;
+      }
+    }
+    this.addShares({ textIndex, textId, layer, shares, hasContext });
+  }
+
+  /**
+   * Adds one layer of one chunk from its tokens' shares, [T, H + 1] (each head's, then the bias's),
+   * as the measurement `blocks.{i}.attn.head_shares` gives them.
+   */
+  addShares({ textIndex, textId, layer, shares, hasContext }: HeadSharesInput): void {
+    const T = hasContext.length;
+    if (!isIndex(textIndex)) throw new Error(`HeadShareAccumulator.add: textIndex ${textIndex} is not a non-negative integer; pass the text's place in the corpus`);
+    if (!isIndex(layer)) throw new Error(`HeadShareAccumulator.add: layer ${layer} is not a non-negative integer`);
+    const H = shares.length / T - 1;
+    if (T > 0 && !(Number.isInteger(H) && H >= 1)) throw new Error(`HeadShareAccumulator.addShares: shares has ${shares.length} values, not [${T} tokens, heads + 1]`);
+    if (!hasContext.some((m) => m === 1)) return; // nothing measured in this chunk
+    if (this.heads !== null && H !== this.heads) throw new Error(`HeadShareAccumulator.add: result has ${H} heads where earlier layers had ${this.heads}; one accumulator holds one model`);
+    this.heads = H;
+    const sums = this.layerSums(textIndex, textId, layer);
+    for (let t = 0; t < T; t++) {
+      if (hasContext[t] !== 1) continue;
+      for (let h = 0; h <= H; h++) {
+        const share = shares[t * (H + 1) + h];
+        if (!Number.isFinite(share)) throw new Error(`HeadShareAccumulator.add: ${h < H ? `head ${h}` : 'the bias'} has a non-finite output at text ${JSON.stringify(textId)}, layer ${layer}, position ${t}`);
+        sums.sums[h] += share;
       }
       sums.tokens++;
     }

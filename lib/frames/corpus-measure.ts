@@ -29,7 +29,7 @@ export interface MeasureOptions {
   overlap?: number;
   /** Chunks per engine call (default 16). */
   batchSize?: number;
-  /** Adds up each head's share of the adjustment's squared norm (taps attn.hook_result too). */
+  /** Adds up each head's share of the adjustment's squared norm (taps the measurement attn.head_shares too). */
   heads?: HeadShareAccumulator;
   /** Hears how many chunks are done. */
   onProgress?: ProgressCallback;
@@ -47,7 +47,7 @@ export async function measureTexts(model: GPT2Model, texts: { index: number; id:
   const overlap = options.overlap ?? defaultOverlap(window);
   const L = model.config.nLayer;
   const attnOut = Array.from({ length: L }, (_, i) => `blocks.${i}.hook_attn_out`);
-  const result = Array.from({ length: L }, (_, i) => `blocks.${i}.attn.hook_result`);
+  const headShares = Array.from({ length: L }, (_, i) => `blocks.${i}.attn.head_shares`);
   const biases = Array.from({ length: L }, (_, i) => model.weight(`h.${i}.attn.c_proj.bias`));
 
   const work = texts.map((t) => {
@@ -58,20 +58,13 @@ export async function measureTexts(model: GPT2Model, texts: { index: number; id:
   const chunks = work.flatMap((w) => w.chunks.map((c) => ({ text: w, c })));
   /** per chunk and layer: each position's ‖a_t‖ and ‖a_t − b_O‖ */
   const norms = chunks.map(() => new Array<[Float64Array, Float64Array]>(L));
-  const waiting = new Map<string, Float32Array>(); // a layer's attn_out until its result arrives (with heads)
   const onTap = (k: number, tap: string, a: Activation) => {
     const layer = Number(tap.split('.')[1]);
-    if (tap.endsWith('hook_attn_out')) norms[k][layer] = rowNorms(a.data, biases[layer]);
-    if (!options.heads) return;
-    const key = `${k}:${layer}`;
-    const other = waiting.get(key);
-    if (!other) return void waiting.set(key, a.data);
-    waiting.delete(key);
+    if (tap.endsWith('hook_attn_out')) return void (norms[k][layer] = rowNorms(a.data, biases[layer]));
     const { text, c } = chunks[k];
-    const [out, res] = tap.endsWith('hook_attn_out') ? [a.data, other] : [other, a.data];
-    options.heads.add({ textIndex: text.index, textId: text.id, layer, result: res, attnOut: out, bias: biases[layer], hasContext: contextMask(c) });
+    options.heads!.addShares({ textIndex: text.index, textId: text.id, layer, shares: a.data, hasContext: contextMask(c) });
   };
-  const taps = options.heads ? attnOut.flatMap((tap, i) => [tap, result[i]]) : attnOut;
+  const taps = options.heads ? [...attnOut, ...headShares] : attnOut;
   await model.runBatch(chunks.map(({ c }) => c.ids), taps, { batchSize: options.batchSize, onProgress: options.onProgress, onTap });
 
   let next = 0;

@@ -21,6 +21,11 @@
  *   blocks.{i}.hook_resid_post                    [T, C]     the block's output
  *   ln_final.hook_scale, ln_final.hook_normalized, logits [T, vocab]
  *
+ * And one measurement (tapped like a hook point, computed inside the engine):
+ *
+ *   blocks.{i}.attn.head_shares                   [T, H + 1] each head's share of ‖a_t‖², r_{h,t}·a_t / ‖a_t‖²,
+ *                                                            then the bias's, b_O·a_t / ‖a_t‖² (they sum to 1)
+ *
  * The weights are used raw, as HuggingFace has them. TransformerLens' defaults fold the layer
  * norms' gains into the next weights, centre the writing weights and the unembedding, and so
  * change several of these values (hook_normalized, hook_q/k/v, hook_result, logits): load it with
@@ -30,7 +35,7 @@ import { GPT2Config } from '../weights/config';
 import { BlockWeights, LayerNormWeights, gpt2Weights } from '../weights/layout';
 import { GraphBuilder, Trace, Value } from './graph';
 
-/** The trace of a forward pass; `wants(hook)` says which costly hook points (hook_result) to build. */
+/** The trace of a forward pass; `wants(name)` says which costly hook points and measurements (hook_result, head_shares) to build. */
 export function traceGPT2(config: GPT2Config, wants: (hook: string) => boolean = () => true): Trace {
   const w = gpt2Weights(config);
   const g = new GraphBuilder(config, wants);
@@ -62,8 +67,9 @@ function attention(g: GraphBuilder, w: BlockWeights['attn'], x: Value): Value {
     const pattern = g.hook('hook_pattern', g.softmax(g.hook('hook_attn_scores', g.attnScores(q, k))));
     const z = g.hook('hook_z', g.attnMix(pattern, v));
     // every head's own output is H times the size of their sum: made only when asked for
-    if (!g.wants('hook_result')) return g.attnOut(z, w.c_proj);
-    return g.sumHeads(g.hook('hook_result', g.headResults(z, w.c_proj)), w.c_proj);
+    const attnOut = g.wants('hook_result') ? g.sumHeads(g.hook('hook_result', g.headResults(z, w.c_proj)), w.c_proj) : g.attnOut(z, w.c_proj);
+    if (g.wants('head_shares')) g.measure('head_shares', g.headShares(z, attnOut, w.c_proj));
+    return attnOut;
   });
 }
 

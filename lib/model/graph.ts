@@ -25,16 +25,25 @@
  *   linear(x; W, b)              [T, out]
  *   gelu(x)                      x's shape   GELU, tanh approximation (HuggingFace's gelu_new)
  *   unembed(x; wte)              [T, vocab]  x · wteᵀ
+ *   headShares(z, a; c_proj)     [T, H + 1]  each head's r·a / ‖a‖², then the bias's b·a / ‖a‖², where
+ *                                            head h's output r = z_h·W_h, so r·a = z_h·(a·W_hᵀ)
+ *
+ * Besides hook points, a trace may declare measurements (`measure`): values computed from hook
+ * points that a run can tap but not hook, reduced inside the engine so that what leaves it is small
+ * (each head's share of the attention adjustment, instead of every head's whole output).
  */
 import { GPT2Config } from '../weights/config';
 import { LayerNormWeights, Linear, WeightSpec } from '../weights/layout';
 
 /** An axis of an activation, by TransformerLens' name. */
-export type Axis = 'pos' | 'query_pos' | 'key_pos' | 'head_index' | 'd_head' | 'd_model' | 'd_mlp' | 'd_vocab' | '1';
+export type Axis = 'pos' | 'query_pos' | 'key_pos' | 'head_index' | 'd_head' | 'd_model' | 'd_mlp' | 'd_vocab' | '1' | 'head_index_and_bias';
 
 /** How long each axis is in a model, for T tokens. */
 export function axisSizes(c: GPT2Config, T: number): Record<Axis, number> {
-  return { pos: T, query_pos: T, key_pos: T, head_index: c.nHead, d_head: c.nEmbd / c.nHead, d_model: c.nEmbd, d_mlp: c.nInner, d_vocab: c.vocabSize, '1': 1 };
+  return {
+    pos: T, query_pos: T, key_pos: T, head_index: c.nHead, d_head: c.nEmbd / c.nHead, d_model: c.nEmbd, d_mlp: c.nInner, d_vocab: c.vocabSize, '1': 1,
+    head_index_and_bias: c.nHead + 1,
+  };
 }
 
 /** True for the axes that run over tokens. */
@@ -42,7 +51,7 @@ export const isPositionAxis = (a: Axis) => a.endsWith('pos');
 
 export type OpName =
   | 'embed' | 'posEmbed' | 'add' | 'hook' | 'lnScale' | 'lnNormalized' | 'attnProject' | 'attnScores' | 'softmax'
-  | 'attnMix' | 'attnOut' | 'headResults' | 'sumHeads' | 'linear' | 'gelu' | 'unembed';
+  | 'attnMix' | 'attnOut' | 'headResults' | 'sumHeads' | 'linear' | 'gelu' | 'unembed' | 'headShares';
 
 export interface Value {
   id: number;
@@ -53,6 +62,8 @@ export interface Value {
   input?: 'ids' | 'positions';
   /** Its hook point's full name, for the outputs of hook nodes. */
   hook?: string;
+  /** Its measurement's full name, for measurements. */
+  measure?: string;
 }
 
 export interface Node {
@@ -74,12 +85,15 @@ export interface Trace {
   nodes: Node[];
   /** Hook point name → its value, in forward-pass order. */
   hooks: Map<string, Value>;
+  /** Measurement name → its value. */
+  measures: Map<string, Value>;
 }
 
 /** Records operations into a trace; gpt2.ts describes GPT-2 with it. */
 export class GraphBuilder {
   private readonly nodes: Node[] = [];
   private readonly hooks = new Map<string, Value>();
+  private readonly measures = new Map<string, Value>();
   private nextValue = 0;
   private prefix = '';
   private currentStage = '';
@@ -91,7 +105,7 @@ export class GraphBuilder {
   }
 
   trace(): Trace {
-    return { config: this.config, inputs: this.inputs, nodes: this.nodes, hooks: this.hooks };
+    return { config: this.config, inputs: this.inputs, nodes: this.nodes, hooks: this.hooks, measures: this.measures };
   }
 
   /** Runs `f` inside a part of the model; `scope` prefixes the hook names made there. */
@@ -122,6 +136,14 @@ export class GraphBuilder {
     v.hook = full;
     this.hooks.set(full, v);
     return v;
+  }
+
+  /** Declares measurement `name` (within the current scope) as x, which is made for it. */
+  measure(name: string, x: Value): Value {
+    const full = this.qualified(name);
+    x.measure = full;
+    this.measures.set(full, x);
+    return x;
   }
 
   embed(ids: Value, wte: WeightSpec) {
@@ -172,6 +194,9 @@ export class GraphBuilder {
   unembed(x: Value, wte: WeightSpec) {
     return this.node('unembed', [x], [wte], ['pos', 'd_vocab']);
   }
+  headShares(z: Value, attnOut: Value, cProj: Linear) {
+    return this.node('headShares', [z, attnOut], [cProj.weight, cProj.bias], ['pos', 'head_index_and_bias']);
+  }
 
   private qualified(name: string): string {
     return [this.prefix, name].filter(Boolean).join('.');
@@ -205,6 +230,7 @@ export type HookFunction = (activation: Activation, hookName: string) => Activat
 /** What one run computes: the tapped values, the hooked ones, and the nodes needed for them. */
 export interface RunPlan {
   trace: Trace;
+  /** Tap name (a hook point or a measurement) → its value. */
   taps: Map<string, Value>;
   hooks: Map<string, { value: Value; fns: HookFunction[] }>;
   /** The nodes the taps and hooks depend on (a pass stops after the last of them). */
@@ -215,7 +241,7 @@ export function planRun(trace: Trace, taps: string[], hooks: [string, HookFuncti
   const lookup = (name: string) => trace.hooks.get(name)!;
   const plan: RunPlan = {
     trace,
-    taps: new Map(taps.map((t) => [t, lookup(t)])),
+    taps: new Map(taps.map((t) => [t, trace.hooks.get(t) ?? trace.measures.get(t)!])),
     hooks: new Map(),
     needed: new Set(),
   };
@@ -279,7 +305,8 @@ export interface Piece {
 export function splitPlan(plan: RunPlan, options: { cutAtStages: boolean; cutAfterHooks: boolean }): Piece[] {
   const pieces: Piece[] = [];
   const madeIn = new Map<number, Piece>();
-  const used = (v: Value) => v.hook !== undefined && (plan.taps.has(v.hook) || plan.hooks.has(v.hook));
+  const tapped = new Set(plan.taps.values());
+  const used = (v: Value) => tapped.has(v) || (v.hook !== undefined && plan.hooks.has(v.hook));
   const add = (list: Value[], v: Value) => list.includes(v) || list.push(v);
   let current: Piece | null = null;
   let cut = false;
@@ -301,4 +328,10 @@ export function splitPlan(plan: RunPlan, options: { cutAtStages: boolean; cutAft
   }
   for (const piece of pieces) for (const { output: v } of piece.nodes) if (used(v)) add(piece.outputs, v);
   return pieces;
+}
+
+/** The name a value is tapped under in this plan, if it is tapped. */
+export function tapName(plan: RunPlan, v: Value): string | undefined {
+  const name = v.hook ?? v.measure;
+  return name !== undefined && plan.taps.get(name) === v ? name : undefined;
 }

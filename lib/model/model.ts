@@ -134,6 +134,11 @@ export class GPT2Model {
     return [...this.trace(() => true).hooks.keys()];
   }
 
+  /** The measurements a run can tap besides the hook points (`blocks.{i}.attn.head_shares`; see gpt2.ts). */
+  measureNames(): string[] {
+    return [...this.trace(() => true).measures.keys()];
+  }
+
   /** A weight as the checkpoint holds it (hub name, e.g. `h.0.attn.c_proj.bias`), as float32. */
   weight(name: string): Float32Array {
     if (this.disposed) throw new Error(`model ${this.spec} was disposed; load it again`);
@@ -258,28 +263,31 @@ export class GPT2Model {
       throw new Error('hooks must be a list of [hook point name, function] pairs');
     }
     const names = hooks.map(([name]) => name);
-    this.checkNames([...taps, ...names]);
+    this.checkNames(taps, [...this.tapNames(), ...this.measureNames()], 'hook point or measurement');
+    this.checkNames(names, this.tapNames(), 'hook point');
     const wanted = new Set([...taps, ...names]);
     return planRun(this.trace((hook) => wanted.has(hook)), [...new Set(taps)], hooks);
   }
 
-  /** The trace for a run; only `attn.hook_result` changes what is built, so traces differ by which blocks want it. */
-  private trace(wants: (hook: string) => boolean): Trace {
-    const withResult = Array.from({ length: this.config.nLayer }, (_, i) => wants(`blocks.${i}.attn.hook_result`));
-    const key = withResult.map(Number).join('');
+  /**
+   * The trace for a run. Only `attn.hook_result` and `attn.head_shares` change what is built (each
+   * head's own output is made only for them), so traces differ by which blocks want which.
+   */
+  private trace(wants: (name: string) => boolean): Trace {
+    const costly = (name: string) => name.endsWith('attn.hook_result') || name.endsWith('attn.head_shares');
+    const key = Array.from({ length: this.config.nLayer }, (_, i) => `${+wants(`blocks.${i}.attn.hook_result`)}${+wants(`blocks.${i}.attn.head_shares`)}`).join('');
     let trace = this.traces.get(key);
-    if (!trace) this.traces.set(key, (trace = traceGPT2(this.config, (hook) => !hook.endsWith('attn.hook_result') || wants(hook))));
+    if (!trace) this.traces.set(key, (trace = traceGPT2(this.config, (name) => !costly(name) || wants(name))));
     return trace;
   }
 
-  /** Throws, listing the valid names, when a name is not a hook point of this model. */
-  private checkNames(names: string[]): void {
-    const valid = this.tapNames();
+  /** Throws, listing the valid names, when a name is not among `valid`. */
+  private checkNames(names: string[], valid: string[], what: string): void {
     const unknown = names.filter((t) => !valid.includes(t));
     if (unknown.length === 0) return;
     const patterns = [...new Set(valid.map((n) => n.replace(/^blocks\.\d+\./, 'blocks.{i}.')))];
     throw new Error(
-      `unknown hook point${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => JSON.stringify(t)).join(', ')}. ` +
+      `unknown ${what}${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => JSON.stringify(t)).join(', ')}. ` +
         `Valid: ${patterns.join(', ')}, with i from 0 to ${this.config.nLayer - 1}`,
     );
   }

@@ -19,7 +19,7 @@ import type * as Ort from 'onnxruntime-node';
 import { parameterCount, WeightSpec } from '../weights/layout';
 import { firstNonFinite, nonFiniteError } from '../weights/source';
 import { Engine, EngineOptions, EngineRunOptions, padBatch, unpad } from './engine';
-import { Activation, Piece, RunPlan, Value, applyHooks, isPositionAxis, shapeOf, splitPlan } from './graph';
+import { Activation, Piece, RunPlan, Value, applyHooks, isPositionAxis, shapeOf, splitPlan, tapName } from './graph';
 import { WeightPlacement, lowerPiece, valueName } from './onnx-graph';
 
 /** The onnxruntime-node module, or why it cannot load on this machine. */
@@ -88,8 +88,8 @@ export class OnnxEngine implements Engine {
         const changed = hooks && applyHooks(v.hook!, hooks.fns, { data: t.data as Float32Array, shape, axes: v.axes });
         values.set(v.id, changed ? new ort.Tensor('float32', changed.data, [1, ...shape]) : t);
       }
-      const kept = (v: Value) => v.hook !== undefined && plan.taps.has(v.hook) && !options.onTap;
-      if (options.onTap) for (const v of piece.outputs) if (v.hook !== undefined && plan.taps.has(v.hook)) lengths.forEach((_, b) => options.onTap!(b, v.hook!, this.tapOf(v, values, b, T, lengths)));
+      const kept = (v: Value) => tapName(plan, v) !== undefined && !options.onTap;
+      if (options.onTap) for (const v of piece.outputs) if (tapName(plan, v)) lengths.forEach((_, b) => options.onTap!(b, tapName(plan, v)!, this.tapOf(v, values, b, T, lengths)));
       for (const v of piece.inputs) if (lastRead.get(v.id) === i && !kept(v)) values.delete(v.id);
       for (const v of piece.outputs) if (!kept(v) && !(lastRead.get(v.id)! > i)) values.delete(v.id);
       options.onPass?.(i + 1, pieces.length);

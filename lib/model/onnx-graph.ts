@@ -32,8 +32,8 @@ export interface WeightPlacement {
   dtype: string;
 }
 
-/** The name a value has in every ONNX graph: its hook point's name, else `v{id}`. */
-export const valueName = (v: Value): string => v.hook ?? `v${v.id}`;
+/** The name a value has in every ONNX graph: its hook point's or measurement's name, else `v{id}`. */
+export const valueName = (v: Value): string => v.hook ?? v.measure ?? `v${v.id}`;
 
 /** An attribute's value: integers and strings as they are, floats wrapped (`{ float: 1e-5 }`). */
 type Attribute = number | number[] | string | { float: number };
@@ -192,12 +192,26 @@ const LOWER: Record<OpName, (n: Node, l: Lowering) => string> = {
     return l.op1('Add', [l.op1('MatMul', [merged, l.weight(n.weights[0])]), l.weight(n.weights[1])]);
   },
   headResults: (n, l) => {
+    // H products of [B·T, d] by [d, C]: with the batch axes equal on both sides (a broadcast of B ran 30x slower)
+    const z = l.emit(n.inputs[0]); // [B, T, H, d]
     const perHead = l.op1('Reshape', [l.weight(n.weights[0]), l.ints([l.H, l.d, l.C])]); // c_proj's rows by head: [H, d, C]
-    return byHead(l, l.op1('MatMul', [byHead(l, l.emit(n.inputs[0])), perHead])); // [B, H, T, C] → [B, T, H, C]
+    const rows = l.op1('Reshape', [l.op1('Transpose', [z], { perm: [2, 0, 1, 3] }), l.ints([l.H, -1, l.d])]); // [H, B·T, d]
+    const batchAndTokens = l.op1('Slice', [l.op1('Shape', [z]), l.ints([0]), l.ints([2])]); // [B, T]
+    const results = l.op1('Reshape', [l.op1('MatMul', [rows, perHead]), l.op1('Concat', [l.ints([l.H]), batchAndTokens, l.ints([l.C])], { axis: 0 })]); // [H, B, T, C]
+    return l.op1('Transpose', [results], { perm: [1, 2, 0, 3] }); // [B, T, H, C]
   },
   sumHeads: (n, l) => l.op1('Add', [l.op1('ReduceSum', [l.emit(n.inputs[0]), l.ints([2])], { keepdims: 0 }), l.weight(n.weights[0])]),
   linear: (n, l) => l.op1('Add', [l.op1('MatMul', [l.emit(n.inputs[0]), l.weight(n.weights[0])]), l.weight(n.weights[1])]),
   gelu: (n, l) => l.op1('Gelu', [l.emit(n.inputs[0])], { approximate: 'tanh' }),
+  headShares: (n, l) => {
+    const [z, attnOut] = n.inputs.map(l.emit); // [B, T, H, d], [B, T, C]
+    // r·a = z_h·(a·W_hᵀ): a brought back through c_proj, no head's [C]-wide output made
+    const back = l.op1('Reshape', [l.op1('MatMul', [attnOut, l.op1('Transpose', [l.weight(n.weights[0])], { perm: [1, 0] })]), l.ints([0, 0, l.H, l.d])]);
+    const heads = l.op1('ReduceSum', [l.op1('Mul', [z, back]), l.ints([3])], { keepdims: 0 }); // r·a, [B, T, H]
+    const bias = l.op1('ReduceSum', [l.op1('Mul', [attnOut, l.weight(n.weights[1])]), l.ints([2])], { keepdims: 1 }); // b·a, [B, T, 1]
+    const total = l.op1('ReduceSum', [l.op1('Mul', [attnOut, attnOut]), l.ints([2])], { keepdims: 1 }); // ‖a‖², [B, T, 1]
+    return l.op1('Div', [l.op1('Concat', [heads, bias], { axis: 2 }), total]);
+  },
   unembed: (n, l) => {
     const [V, C] = n.weights[0].shape;
     const rows = l.op1('Reshape', [l.emit(n.inputs[0]), l.ints([-1, C])]); // Gemm is 2D: [B·T, C]

@@ -257,6 +257,16 @@ export class TfjsEngine implements Engine {
         return tf.mul(x, tf.sigmoid(tf.mul(x, tf.add(tf.mul(tf.square(x), this.gelu.cubic), this.gelu.linear))));
       case 'unembed':
         return tf.transpose(tf.matMul(this.w(node.weights[0])[0] as tf.Tensor2D, tf.transpose(x))); // (wte·xᵀ)ᵀ: wte used in place
+      case 'headShares': {
+        const attnOut = b as tf.Tensor2D; // [T, C]
+        const [WT] = this.w(node.weights[0]); // W_O stored transposed: head h's rows of W are its columns here
+        const d = this.config.nEmbd / H;
+        const aT = tf.transpose(attnOut);
+        // r·a = z_h·(a·W_hᵀ), head by head: (W_h·aᵀ)ᵀ is [T, d]
+        const heads = (a as Heads).parts.map((z, h) => tf.sum(tf.mul(z, tf.transpose(tf.matMul(tf.transpose(tf.slice(WT, [0, h * d], [-1, d])) as tf.Tensor2D, aT))), 1));
+        const bias = tf.sum(tf.mul(attnOut, tf.reshape(this.w(node.weights[1])[0], [-1])), 1);
+        return tf.div(tf.stack([...heads, bias], 1), tf.sum(tf.square(attnOut), 1, true)); // [T, H + 1]
+      }
     }
   }
 }
@@ -337,6 +347,7 @@ function formsOf(trace: Trace): Map<string, Form> {
     if (n.op === 'linear' || n.op === 'attnOut') forms.set(w.name, 'transposed').set(b.name, 'column');
     else if (n.op === 'headResults') forms.set(w.name, 'transposed');
     else if (n.op === 'sumHeads') forms.set(w.name, 'column');
+    else if (n.op === 'headShares') forms.set(w.name, 'transposed').set(b.name, 'column');
     else if (n.op === 'attnProject') forms.set(w.name, 'heads').set(b.name, 'headColumns');
     else for (const x of n.weights) if (!forms.has(x.name)) forms.set(x.name, 'plain');
   }
