@@ -7,12 +7,12 @@
 import * as path from 'path';
 import { analyseCorpus } from '../lib/frames/corpus-analysis';
 import { HeadShareAccumulator, headSharesTable } from '../lib/frames/corpus-head-shares';
-import { CorpusNorms } from '../lib/frames/corpus-norms';
+import { CorpusNorms, concatRows } from '../lib/frames/corpus-norms';
 import { corpusRegressionTable } from '../lib/frames/corpus-regressions';
 import { frameToCsv } from '../lib/frames/csv';
 import { corpusReportHtml } from '../lib/figures/corpus-report';
 import { writeFilesTogether } from '../lib/io/write-files-together';
-import { PartText, RunFolder, concatRows, csvLines, parquetRowsWriter, partHeads, readParquetRows, sliceRows } from './corpus-store';
+import { PartText, RunFolder, csvLines, parquetRowsWriter, partHeads, readParquetRows, sliceRows } from './corpus-store';
 import * as fs from 'fs';
 
 /** Checks that `folders` are the shards of one run (all of them, once each) and returns its manifest. */

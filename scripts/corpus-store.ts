@@ -15,7 +15,7 @@ import * as path from 'path';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer';
 import { parquetRead } from 'hyparquet';
-import { CORPUS_COLUMNS, CorpusNorms } from '../lib/frames/corpus-norms';
+import { CORPUS_COLUMNS, CorpusNorms, concatRows, emptyRows } from '../lib/frames/corpus-norms';
 import { HeadShareAccumulator, HeadShareSums } from '../lib/frames/corpus-head-shares';
 import type { TextNorms } from '../lib/frames/corpus-measure';
 import { csvField } from '../lib/frames/csv';
@@ -126,37 +126,6 @@ export function partHeads(meta: PartMeta): HeadShareAccumulator | undefined {
     share_sum: Float64Array.from(h.share_sum),
     tokens: Float64Array.from(h.tokens),
   });
-}
-
-/** One corpus table of several, in order. */
-export function concatRows(tables: CorpusNorms[]): CorpusNorms {
-  const n = tables.reduce((sum, t) => sum + t.norm.length, 0);
-  const out = emptyRows(n);
-  let at = 0;
-  for (const t of tables) {
-    for (const name of CORPUS_COLUMNS) {
-      const column = out[name] as unknown as { set?: (v: ArrayLike<unknown>, at: number) => void } & unknown[];
-      if (column.set) column.set(t[name] as ArrayLike<unknown>, at);
-      else (t[name] as unknown[]).forEach((v, i) => (column[at + i] = v));
-    }
-    at += t.norm.length;
-  }
-  return out;
-}
-
-export function emptyRows(n: number): CorpusNorms {
-  return {
-    text_id: new Array<string>(n),
-    chunk: new Int32Array(n),
-    layer: new Int32Array(n),
-    position: new Int32Array(n),
-    token_id: new Int32Array(n),
-    token: new Array<string>(n),
-    norm: new Float64Array(n),
-    log_norm: new Float64Array(n),
-    has_context: new Uint8Array(n),
-    norm_without_bias: new Float64Array(n),
-  };
 }
 
 const TYPES: Record<(typeof CORPUS_COLUMNS)[number], 'STRING' | 'INT32' | 'DOUBLE' | 'BOOLEAN'> = {

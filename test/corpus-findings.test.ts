@@ -3,6 +3,7 @@
 // shares written by hand.
 import { describe, expect, it } from 'vitest';
 import { corpusFindingSentences } from '../lib/frames/corpus-findings';
+import { sentencesMarkdown } from '../lib/frames/findings';
 import type { HeadShares } from '../lib/frames/corpus-head-shares';
 import { corpusLagDesign } from '../lib/frames/corpus-norms';
 import { LagEqualityTest, corpusRegressionRows, lagEqualityTest, pooledLayerFits } from '../lib/frames/corpus-regressions';
@@ -99,5 +100,14 @@ describe('corpus findings on the synthetic corpus', () => {
   it('refuses rows of the wrong response', () => {
     expect(() => corpusFindingSentences({ ...input, pooled: input.withoutBias })).toThrow(/pooled has a row of response log_norm_without_bias; pass the rows of the log_norm fits there/);
     expect(() => corpusFindingSentences({ ...input, withoutBias: input.pooled })).toThrow(/withoutBias has a row of response log_norm; pass the rows of the log_norm_without_bias fits there/);
+  });
+
+  it('as Markdown: the caveat above the list on synthetic weights, every sentence a list item otherwise', () => {
+    const synthetic = sentencesMarkdown(sentences, true, 'What the corpus shows');
+    expect(synthetic.startsWith(`### What the corpus shows\n\n> **${sentences[0]}**\n\n- ${sentences[1]}\n`)).toBe(true);
+    expect(synthetic.match(/^- /gm)).toHaveLength(sentences.length - 1);
+    const trained = sentencesMarkdown(sentences.slice(1), false);
+    expect(trained.startsWith(`### What this run shows\n\n- ${sentences[1]}\n`)).toBe(true);
+    expect(trained.match(/^- /gm)).toHaveLength(sentences.length - 1);
   });
 });

@@ -56,6 +56,9 @@ const notebooks = fs
   .filter((f) => f.endsWith('.ipynb'))
   .sort()
   .map((f) => f.replace(/\.ipynb$/, ''));
+/** What Plotly draws for a trace: a g.trace group, or for a heat map an image in its g.hm group. */
+const DRAWN = 'svg.main-svg g.trace, svg.main-svg g.hm image';
+
 const missing = missingTools();
 const required = Boolean(process.env.CI);
 
@@ -123,14 +126,14 @@ describe('executed notebooks exported to HTML, in a browser', () => {
         const divs = [...document.querySelectorAll('div.workbook-figure')];
         return divs.map((d) => ({
           svg: d.querySelectorAll('svg.main-svg').length,
-          traces: d.querySelectorAll('g.trace').length,
+          traces: d.querySelectorAll(${JSON.stringify(DRAWN)}).length,
           text: d.textContent.slice(0, 200),
           box: (() => { const r = d.getBoundingClientRect(); return { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height }; })(),
         }));
       })()`;
       type FigureState = { svg: number; traces: number; text: string; box: { x: number; y: number; width: number; height: number } };
       await page.waitUntil(
-        `[...document.querySelectorAll('div.workbook-figure')].every((d) => d.querySelector('svg.main-svg g.trace'))`,
+        `[...document.querySelectorAll('div.workbook-figure')].every((d) => d.querySelector(${JSON.stringify(DRAWN)}))`,
         30_000,
       );
       const figures = await page.evaluate<FigureState[]>(expression);

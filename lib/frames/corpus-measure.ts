@@ -31,7 +31,7 @@ export interface MeasureOptions {
   batchSize?: number;
   /** Adds up each head's share of the adjustment's squared norm (taps the measurement attn.head_shares too). */
   heads?: HeadShareAccumulator;
-  /** Hears how many chunks are done. */
+  /** Hears how many of the texts' tokens are measured, and how many texts are finished (label `corpus`, unit tokens). */
   onProgress?: ProgressCallback;
 }
 
@@ -55,17 +55,39 @@ export async function measureTexts(model: GPT2Model, texts: { index: number; id:
     if (ids.length === 0) throw new Error(`text ${JSON.stringify(t.id)} has no tokens: remove it from the corpus`);
     return { ...t, ids, chunks: chunkIds(ids, window, overlap) };
   });
-  const chunks = work.flatMap((w) => w.chunks.map((c) => ({ text: w, c })));
+  const chunks = work.flatMap((w, i) => w.chunks.map((c) => ({ text: w, textAt: i, c })));
   /** per chunk and layer: each position's ‖a_t‖ and ‖a_t − b_O‖ */
   const norms = chunks.map(() => new Array<[Float64Array, Float64Array]>(L));
-  const onTap = (k: number, tap: string, a: Activation) => {
+  const taps = options.heads ? [...attnOut, ...headShares] : attnOut;
+
+  // Progress in tokens measured (a token of an overlap counts once, in the chunk that measures it)
+  // and texts finished; a chunk is finished when its last tap has arrived.
+  const total = work.reduce((sum, w) => sum + w.ids.length, 0);
+  const tapsSeen = new Int32Array(chunks.length);
+  const chunksLeft = work.map((w) => w.chunks.length);
+  let tokensDone = 0;
+  let textsDone = 0;
+  const report = () =>
+    options.onProgress?.({ label: 'corpus', unit: 'tokens', done: tokensDone, total, detail: `${textsDone} of ${work.length} texts`, finished: textsDone === work.length });
+  const chunkFinished = (k: number) => {
+    const { textAt, c } = chunks[k];
+    tokensDone += c.ids.length - c.contextOnly;
+    if (--chunksLeft[textAt] === 0) textsDone++;
+    report();
+  };
+
+  const measure = (k: number, tap: string, a: Activation) => {
     const layer = Number(tap.split('.')[1]);
     if (tap.endsWith('hook_attn_out')) return void (norms[k][layer] = rowNorms(a.data, biases[layer]));
     const { text, c } = chunks[k];
     options.heads!.addShares({ textIndex: text.index, textId: text.id, layer, shares: a.data, hasContext: contextMask(c) });
   };
-  const taps = options.heads ? [...attnOut, ...headShares] : attnOut;
-  await model.runBatch(chunks.map(({ c }) => c.ids), taps, { batchSize: options.batchSize, onProgress: options.onProgress, onTap });
+  const onTap = (k: number, tap: string, a: Activation) => {
+    measure(k, tap, a);
+    if (++tapsSeen[k] === taps.length) chunkFinished(k);
+  };
+  report();
+  await model.runBatch(chunks.map(({ c }) => c.ids), taps, { batchSize: options.batchSize, onTap });
 
   let next = 0;
   return work.map((w) => {

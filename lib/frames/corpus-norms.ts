@@ -61,6 +61,38 @@ export interface CorpusLagDesign {
   layers: LayerLagDesign[];
 }
 
+/** One corpus table of several, in order (the texts' tables of a run, say). */
+export function concatRows(tables: CorpusNorms[]): CorpusNorms {
+  const n = tables.reduce((sum, t) => sum + t.norm.length, 0);
+  const out = emptyRows(n);
+  let at = 0;
+  for (const t of tables) {
+    for (const name of CORPUS_COLUMNS) {
+      const column = out[name] as unknown as { set?: (v: ArrayLike<unknown>, at: number) => void } & unknown[];
+      if (column.set) column.set(t[name] as ArrayLike<unknown>, at);
+      else (t[name] as unknown[]).forEach((v, i) => (column[at + i] = v));
+    }
+    at += t.norm.length;
+  }
+  return out;
+}
+
+/** A corpus table of `n` rows to fill in (numbers 0, strings unset). */
+export function emptyRows(n: number): CorpusNorms {
+  return {
+    text_id: new Array<string>(n),
+    chunk: new Int32Array(n),
+    layer: new Int32Array(n),
+    position: new Int32Array(n),
+    token_id: new Int32Array(n),
+    token: new Array<string>(n),
+    norm: new Float64Array(n),
+    log_norm: new Float64Array(n),
+    has_context: new Uint8Array(n),
+    norm_without_bias: new Float64Array(n),
+  };
+}
+
 /** The texts in order and the number of layers of a corpus table whose order has been checked. */
 export interface CorpusShape {
   textIds: string[];

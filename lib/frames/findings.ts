@@ -173,9 +173,17 @@ function trainedModel(spec: string): string {
 
 /** The sentences as a Markdown list under a heading, for a notebook's display.markdown. */
 export function findingsMarkdown(f: SweepFindings, heading = 'What this run shows'): string {
-  const [first, ...rest] = findingSentences(f);
-  const caveat = f.synthetic ? `> **${first}**\n\n` : '';
-  const items = (f.synthetic ? rest : [first, ...rest]).map((s) => `- ${s}`).join('\n');
+  return sentencesMarkdown(findingSentences(f), f.synthetic, heading);
+}
+
+/**
+ * Finding sentences (findingSentences, corpusFindingSentences) as a Markdown list under a heading;
+ * on synthetic weights their first sentence, the caveat, stands above the list in bold.
+ */
+export function sentencesMarkdown(sentences: string[], synthetic: boolean, heading = 'What this run shows'): string {
+  const [first, ...rest] = sentences;
+  const caveat = synthetic ? `> **${first}**\n\n` : '';
+  const items = (synthetic ? rest : sentences).map((s) => `- ${s}`).join('\n');
   return `### ${heading}\n\n${caveat}${items}\n`;
 }
 
