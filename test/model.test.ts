@@ -94,7 +94,8 @@ describe.each(['onnx', 'tfjs'] as const)('GPT2Model on %s', (engine) => {
     const streamed: Record<string, Float32Array>[] = texts.map(() => ({}));
     const none = await model.runBatch(texts, taps, { batchSize: 2, onTap: (i, tap, a) => void (streamed[i][tap] = a.data) });
     expect(none.every((r) => Object.keys(r).length === 0)).toBe(true);
-    batch.forEach((r, i) => taps.forEach((tap) => expect(streamed[i][tap], `${i} ${tap} handed over as computed`).toEqual(r[tap].data)));
+    const bytes = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    batch.forEach((r, i) => taps.forEach((tap) => expect(bytes(streamed[i][tap]).equals(bytes(r[tap].data)), `${i} ${tap} handed over as computed`).toBe(true)));
     const norms = await attentionAdjustmentNormsBatch(model, texts);
     const single = await attentionAdjustmentNorms(model, texts[2]);
     expect(relativeError(norms[2].norms.flat(), single.norms.flat())).toBeLessThan(1e-5);

@@ -5,19 +5,13 @@
  */
 /// <reference path="../shims/danfojs.d.ts" />
 import { DataFrame } from 'danfojs';
+import type { CorpusNorms } from './corpus-norms';
 import type { AttentionNorms } from '../model/index';
 
 export const NORM_COLUMNS = ['layer', 'position', 'token_id', 'token', 'norm', 'log_norm'] as const;
 
-/** The columns of `normsFrame`, as plain arrays (the frame is built from these). */
-export interface NormColumns {
-  layer: number[];
-  position: number[];
-  token_id: number[];
-  token: string[];
-  norm: number[];
-  log_norm: number[];
-}
+/** The columns of `normsFrame` as plain arrays (the frame is built from these): the corpus table's columns for one text. */
+export type NormColumns = { [K in (typeof NORM_COLUMNS)[number]]: CorpusNorms[K] extends string[] ? string[] : number[] };
 
 /** Checks the shapes and values and flattens `norms[layer][position]` into columns. */
 export function normColumns({ ids, tokens, norms }: AttentionNorms): NormColumns {

@@ -10,6 +10,9 @@ export type BackendName = 'wasm' | 'tensorflow' | 'cpu';
 
 const requireHere = createRequire(__filename);
 
+// Production mode: no debug checks, and no banner advising tfjs-node (loadModel says which backend runs).
+tf.enableProdMode();
+
 /** Makes `choice` (or the best available) the active backend and returns its name. */
 export async function useBackend(choice?: BackendName): Promise<BackendName> {
   if (choice !== undefined && !['wasm', 'tensorflow', 'cpu'].includes(choice)) {
