@@ -8,7 +8,7 @@ import type { Activation, GPT2Model } from '../model/index';
 import type { ProgressCallback } from '../io/progress';
 import { Chunk, chunkIds } from '../text/corpus';
 import { displayTokens, tokenize } from '../text/tokenizer';
-import { CorpusNorms } from './corpus-norms';
+import { CorpusNorms, emptyRows } from './corpus-norms';
 import { HeadShareAccumulator } from './corpus-head-shares';
 
 /** One text's measurements. */
@@ -124,18 +124,8 @@ function rowNorms(a: Float32Array, bias: Float32Array): [Float64Array, Float64Ar
 function textRows(id: string, chunks: Chunk[], norms: [Float64Array, Float64Array][][]): CorpusNorms {
   const L = norms[0].length;
   const n = chunks.reduce((sum, c) => sum + c.ids.length, 0) * L;
-  const rows: CorpusNorms = {
-    text_id: new Array<string>(n).fill(id),
-    chunk: new Int32Array(n),
-    layer: new Int32Array(n),
-    position: new Int32Array(n),
-    token_id: new Int32Array(n),
-    token: new Array<string>(n),
-    norm: new Float64Array(n),
-    log_norm: new Float64Array(n),
-    has_context: new Uint8Array(n),
-    norm_without_bias: new Float64Array(n),
-  };
+  const rows = emptyRows(n);
+  rows.text_id.fill(id);
   let r = 0;
   chunks.forEach((c, k) => {
     const tokens = displayTokens(c.ids);

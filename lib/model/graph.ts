@@ -298,11 +298,12 @@ export interface Piece {
 }
 
 /**
- * The plan's needed nodes in pieces: cut at each change of stage when `cutAtStages`, and after every
- * hooked value when `cutAfterHooks` (an engine that cannot call JavaScript inside a graph hands the
- * value out and back). A piece's stage is that of its first node.
+ * The plan's needed nodes in pieces: cut where `part(stage)` changes (each stage its own part, or
+ * several blocks together, or the whole model), and after every hooked value when `cutAfterHooks`
+ * (an engine that cannot call JavaScript inside a graph hands the value out and back). A piece's
+ * stage is that of its first node.
  */
-export function splitPlan(plan: RunPlan, options: { cutAtStages: boolean; cutAfterHooks: boolean }): Piece[] {
+export function splitPlan(plan: RunPlan, options: { part: (stage: string) => string; cutAfterHooks: boolean }): Piece[] {
   const pieces: Piece[] = [];
   const madeIn = new Map<number, Piece>();
   const tapped = new Set(plan.taps.values());
@@ -312,7 +313,7 @@ export function splitPlan(plan: RunPlan, options: { cutAtStages: boolean; cutAft
   let cut = false;
   for (const n of plan.trace.nodes) {
     if (!plan.needed.has(n)) continue;
-    if (!current || (options.cutAtStages && current.stage !== n.stage) || cut) {
+    if (!current || options.part(current.stage) !== options.part(n.stage) || cut) {
       current = { stage: n.stage, nodes: [], inputs: [], outputs: [] };
       pieces.push(current);
     }

@@ -16,7 +16,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import type * as Ort from 'onnxruntime-node';
-import { parameterCount, WeightSpec } from '../weights/layout';
+import { expectedWeights, parameterCount, WeightSpec } from '../weights/layout';
 import { firstNonFinite, nonFiniteError } from '../weights/source';
 import { Engine, EngineOptions, EngineRunOptions, padBatch, unpad } from './engine';
 import { Activation, Piece, RunPlan, Value, applyHooks, isPositionAxis, shapeOf, splitPlan, tapName } from './graph';
@@ -44,11 +44,14 @@ export class OnnxEngine implements Engine {
   private readonly threads: number;
   /** Kept sessions may hold the model's weights twice over (blocks made for other taps, pieces cut for hooks). */
   private readonly budget: number;
+  private readonly blocksPerGroup: number;
 
   constructor(private readonly ort: typeof Ort, private readonly options: EngineOptions) {
     this.threads = options.threads ?? os.availableParallelism?.() ?? os.cpus().length;
     this.description = `onnx (${this.threads} thread${this.threads > 1 ? 's' : ''})`;
     this.budget = 2 * 4 * parameterCount(options.config);
+    const blockBytes = 4 * expectedWeights(options.config).filter((w) => w.name.startsWith('h.0.')).reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+    this.blocksPerGroup = Math.max(1, Math.floor(STREAMED_GROUP_BYTES / blockBytes));
   }
 
   async prepare(plan: RunPlan): Promise<void> {
@@ -129,7 +132,19 @@ export class OnnxEngine implements Engine {
   }
 
   private pieces(plan: RunPlan): (Piece & { key: string })[] {
-    return splitPlan(plan, { cutAtStages: this.options.residency === 'streamed', cutAfterHooks: true }).map((p) => ({ ...p, key: pieceKey(p) }));
+    return splitPlan(plan, { part: (stage) => this.partOf(stage), cutAfterHooks: true }).map((p) => ({ ...p, key: pieceKey(p) }));
+  }
+
+  /**
+   * Which session a stage runs in: resident, one for the whole model; streamed, the blocks go in
+   * groups of about 1 GB of weights (gpt2-xl: 8 blocks), each group's session made for one pass
+   * (fewer, larger sessions: a session's first run pays for its fresh memory, and blocks in one
+   * session share it).
+   */
+  private partOf(stage: string): string {
+    if (this.options.residency === 'resident') return 'model';
+    const block = /^blocks\.(\d+)$/.exec(stage);
+    return block ? `blocks ${Math.floor(Number(block[1]) / this.blocksPerGroup)}` : stage;
   }
 
   private streamed(piece: Piece): boolean {
@@ -188,6 +203,7 @@ export class OnnxEngine implements Engine {
       intraOpNumThreads: this.threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      enableMemPattern: false, // its plan per input shape made the second run of every new text length as slow as the first
       extra: { session },
     };
     if (bufferBytes > 0) {
@@ -205,6 +221,9 @@ export class OnnxEngine implements Engine {
 }
 
 const BUFFER_NAME = 'weights.bin';
+
+/** Streamed, the weights one session holds at most (but at least one block's). */
+const STREAMED_GROUP_BYTES = 1e9;
 
 /** What makes two pieces the same ONNX graph: their operations, weights, wiring and outputs. */
 function pieceKey(piece: Piece): string {

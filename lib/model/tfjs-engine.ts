@@ -153,7 +153,7 @@ export class TfjsEngine implements Engine {
         [plan.trace.inputs.ids.id, ids],
         [plan.trace.inputs.positions.id, positions],
       ]);
-      const pieces = splitPlan(plan, { cutAtStages: true, cutAfterHooks: false });
+      const pieces = splitPlan(plan, { part: (stage) => stage, cutAfterHooks: false });
       for (const piece of pieces) {
         const outputs = this.layers.get(piece.stage)!.applyPiece(piece.inputs.map((v) => symbolic.get(v.id)!), piece);
         piece.outputs.forEach((v, i) => symbolic.set(v.id, outputs[i]));
